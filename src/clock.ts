@@ -1,0 +1,16 @@
+// Owns: the default time sources of the core (platform-neutral: performance and Date only).
+// Must not: use Node APIs; src/node/ may supply better sources.
+
+/** Wall-clock time in nanoseconds since the Unix epoch, with sub-millisecond precision where the platform has it. */
+export function realtimeNs(): bigint {
+  const ms = performance.timeOrigin + performance.now();
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.floor((ms - whole) * 1e6));
+}
+
+/** A monotonic time in nanoseconds (arbitrary origin). */
+export function monotonicNs(): bigint {
+  const ms = performance.now();
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.floor((ms - whole) * 1e6));
+}

@@ -1,0 +1,316 @@
+// Owns: THE path-resolution authority. Every path operation walks here, one component at a
+// time, following symlinks itself, handling `..` with a stack, crossing mounts, refusing escapes.
+// Must not: let a backend see a path, edit paths as strings, or know about errnos or fds.
+// This is the only module that calls the Backend methods that take a name.
+import { FsError, fail } from '../errors.js';
+import { DEFAULT_PATH_LIMITS, type PathLimits } from './limits.js';
+import { nodeKey, type Location, type Mount } from './mount.js';
+import type { FileIO, NodeStat, Stat, TimeChange } from './types.js';
+
+const utf8 = new TextEncoder();
+
+function byteLength(s: string): number {
+  // Fast path: a string of n UTF-16 units is at most 3n UTF-8 bytes.
+  return s.length <= 85 ? s.length * 3 : utf8.encode(s).length;
+}
+
+/** Splits a path into components, dropping empty ones; notes a trailing slash. */
+function split(path: string): { parts: string[]; trailingSlash: boolean } {
+  const parts: string[] = [];
+  for (const p of path.split('/')) if (p !== '') parts.push(p);
+  return { parts, trailingSlash: path.endsWith('/') };
+}
+
+/** The context of one lookup: where it may not climb above, and its limits. */
+export interface Walk {
+  /** The directory the lookup starts from and may never leave upward. */
+  readonly start: Location;
+  readonly limits: PathLimits;
+}
+
+/** The result of resolving a path to its final node. */
+export interface Resolved {
+  readonly location: Location;
+  readonly stat: NodeStat;
+  /** The directory the final node was found in (the start itself when the path was `.`). */
+  readonly parent: Location | undefined;
+}
+
+/** The result of resolving all but the last component. */
+export interface ResolvedParent {
+  readonly dir: Location;
+  /** The last component: never empty, `.` or `..`. */
+  readonly name: string;
+  readonly trailingSlash: boolean;
+}
+
+function statOf(loc: Location): NodeStat {
+  return loc.mount.backend.stat(loc.node);
+}
+
+function checkPath(path: string, limits: PathLimits): void {
+  if (path.length === 0) fail('no-entry', 'empty path');
+  if (path.includes('\0')) fail('invalid', 'path contains a NUL byte');
+  if (byteLength(path) > limits.maxPathBytes && utf8.encode(path).length > limits.maxPathBytes) {
+    fail('name-too-long', `path longer than ${limits.maxPathBytes} bytes`);
+  }
+}
+
+function checkName(name: string, limits: PathLimits): void {
+  if (byteLength(name) > limits.maxNameBytes && utf8.encode(name).length > limits.maxNameBytes) {
+    fail('name-too-long', `path component longer than ${limits.maxNameBytes} bytes`);
+  }
+}
+
+/** Looks `name` up in directory `dir`, crossing into a mount whose mount point it is. */
+function child(dir: Location, name: string): Location | undefined {
+  const mount = dir.mount;
+  const node = mount.backend.lookup(dir.node, name);
+  if (node === undefined) return undefined;
+  if (mount.children.size > 0) {
+    const sub: Mount | undefined = mount.children.get(nodeKey(mount, node));
+    if (sub !== undefined) return { mount: sub, node: sub.backend.root() };
+  }
+  return { mount, node };
+}
+
+/**
+ * Walks `parts` from the top of `stack`. Symbolic links met on the way are
+ * followed (and the last one too when `followLast`); `..` pops the stack and
+ * fails with `not-permitted` when it would leave the start directory. On return
+ * the stack holds every directory walked, the final node on top.
+ */
+function walkParts(
+  walk: Walk,
+  stack: Location[],
+  stats: NodeStat[],
+  queue: string[],
+  followLast: boolean,
+  state: { hops: number; trailingSlash: boolean },
+): void {
+  while (queue.length > 0) {
+    const comp = queue.shift()!;
+    const top = stack[stack.length - 1]!;
+    const topStat = stats[stats.length - 1]!;
+    if (topStat.type !== 'directory') fail('not-directory');
+    if (comp === '.') continue;
+    if (comp === '..') {
+      if (stack.length === 1) fail('not-permitted', 'path climbs above its base directory');
+      stack.pop();
+      stats.pop();
+      continue;
+    }
+    checkName(comp, walk.limits);
+    const next = child(top, comp) ?? fail('no-entry');
+    const st = statOf(next);
+    const last = queue.length === 0;
+    if (st.type === 'symbolic-link' && (!last || followLast || state.trailingSlash)) {
+      if (++state.hops > walk.limits.maxSymlinkHops) fail('loop', 'too many levels of symbolic links');
+      const target = next.mount.backend.readlink(next.node);
+      if (target.length === 0) fail('no-entry', 'empty symbolic link');
+      if (target.startsWith('/')) fail('not-permitted', 'absolute symbolic link leaves the base directory');
+      const t = split(target);
+      if (last && t.trailingSlash) state.trailingSlash = true;
+      queue.unshift(...t.parts);
+      continue;
+    }
+    stack.push(next);
+    stats.push(st);
+  }
+}
+
+function begin(walk: Walk, path: string): { stack: Location[]; stats: NodeStat[]; parts: string[]; trailingSlash: boolean } {
+  checkPath(path, walk.limits);
+  if (path.startsWith('/')) fail('not-permitted', 'absolute path leaves the base directory');
+  const { parts, trailingSlash } = split(path);
+  return { stack: [walk.start], stats: [statOf(walk.start)], parts, trailingSlash };
+}
+
+/**
+ * Resolves `path` relative to `walk.start` to a node. The final symlink is
+ * followed when `follow` is set (or the path ends in `/`). A trailing slash
+ * requires the result to be a directory.
+ */
+export function resolve(walk: Walk, path: string, follow: boolean): Resolved {
+  const { stack, stats, parts, trailingSlash } = begin(walk, path);
+  const state = { hops: 0, trailingSlash };
+  walkParts(walk, stack, stats, parts, follow, state);
+  const stat = stats[stats.length - 1]!;
+  if (state.trailingSlash && stat.type !== 'directory') fail('not-directory');
+  return { location: stack[stack.length - 1]!, stat, parent: stack.length > 1 ? stack[stack.length - 2] : undefined };
+}
+
+/**
+ * Resolves every component but the last, which is returned as a name for an
+ * operation on one entry ("open the parent, then act on one name"). A last
+ * component of `.` or `..` has no name to act on: such a path is resolved in
+ * full (so escapes still fail as escapes) and then fails with `dotCode`.
+ */
+export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode']): ResolvedParent {
+  const { stack, stats, parts, trailingSlash } = begin(walk, path);
+  const name = parts.pop();
+  if (name === undefined || name === '.' || name === '..') {
+    if (name !== undefined) parts.push(name);
+    walkParts(walk, stack, stats, parts, true, { hops: 0, trailingSlash });
+    fail(dotCode);
+  }
+  const state = { hops: 0, trailingSlash: false };
+  walkParts(walk, stack, stats, parts, true, state);
+  if (stats[stats.length - 1]!.type !== 'directory') fail('not-directory');
+  checkName(name, walk.limits);
+  return { dir: stack[stack.length - 1]!, name, trailingSlash };
+}
+
+/** Metadata of a location, with the device number of its mount. */
+export function statLocation(loc: Location): Stat {
+  return { ...statOf(loc), dev: BigInt(loc.mount.id) };
+}
+
+// ---------------------------------------------------------------------------
+// Operations on one name, each "resolve the parent, then act on the name".
+
+/** What {@link openAt} should do. */
+export interface OpenRequest {
+  follow: boolean;
+  create: boolean;
+  exclusive: boolean;
+  truncate: boolean;
+  directory: boolean;
+  read: boolean;
+  write: boolean;
+}
+
+/** An opened node: a directory (no I/O object) or a file with its backend I/O. */
+export type Opened =
+  | { kind: 'directory'; location: Location; parent: Location | undefined; stat: NodeStat }
+  | { kind: 'file'; location: Location; io: FileIO; stat: NodeStat };
+
+/** Opens (and maybe creates) the node at `path`. */
+export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
+  let resolved: Resolved | undefined;
+  if (req.create) {
+    const p = resolveParent(walk, path, req.exclusive ? 'exist' : 'is-directory');
+    const existing = child(p.dir, p.name);
+    if (existing === undefined) {
+      if (p.trailingSlash || req.directory) fail('is-directory', 'cannot create a regular file with a trailing slash');
+      const node = p.dir.mount.backend.createFile(p.dir.node, p.name);
+      const location = { mount: p.dir.mount, node };
+      return { kind: 'file', location, io: location.mount.backend.open(node, req), stat: statOf(location) };
+    }
+    if (req.exclusive) fail('exist');
+    // The name exists: resolve it in full (following a final symlink if asked).
+    resolved = resolve(walk, path, req.follow);
+  } else {
+    resolved = resolve(walk, path, req.follow);
+  }
+  const { location, stat } = resolved;
+  if (stat.type === 'symbolic-link') fail('loop', 'O_NOFOLLOW on a symbolic link');
+  if (stat.type === 'directory') {
+    if (req.write || req.truncate) fail('is-directory');
+    return { kind: 'directory', location, parent: resolved.parent, stat };
+  }
+  if (req.directory) fail('not-directory');
+  const io = location.mount.backend.open(location.node, req);
+  if (req.truncate) {
+    try {
+      io.truncate(0n);
+    } catch (e) {
+      io.close();
+      throw e;
+    }
+  }
+  return { kind: 'file', location, io, stat: statOf(location) };
+}
+
+/** Creates a directory at `path`. */
+export function mkdirAt(walk: Walk, path: string): void {
+  const p = resolveParent(walk, path, 'exist');
+  if (child(p.dir, p.name) !== undefined) fail('exist');
+  p.dir.mount.backend.mkdir(p.dir.node, p.name);
+}
+
+/** Removes the empty directory at `path`. */
+export function rmdirAt(walk: Walk, path: string): void {
+  const p = resolveParent(walk, path, 'invalid');
+  const target = child(p.dir, p.name) ?? fail('no-entry');
+  if (target.mount !== p.dir.mount) fail('busy', 'a mount point cannot be removed');
+  p.dir.mount.backend.rmdir(p.dir.node, p.name);
+}
+
+/** Removes the non-directory entry at `path` (a symlink itself, not its target). */
+export function unlinkAt(walk: Walk, path: string): void {
+  const p = resolveParent(walk, path, 'is-directory');
+  const target = child(p.dir, p.name) ?? fail('no-entry');
+  const type = statOf(target).type;
+  if (type === 'directory') fail('is-directory');
+  if (p.trailingSlash) fail('not-directory');
+  p.dir.mount.backend.unlink(p.dir.node, p.name);
+}
+
+/** Creates a symbolic link at `path` whose content is `target` (not resolved). */
+export function symlinkAt(walk: Walk, target: string, path: string): void {
+  if (target.includes('\0')) fail('invalid', 'symlink target contains a NUL byte');
+  if (utf8.encode(target).length > walk.limits.maxPathBytes) fail('name-too-long');
+  const p = resolveParent(walk, path, 'exist');
+  if (child(p.dir, p.name) !== undefined) fail('exist');
+  if (p.trailingSlash) fail('no-entry', 'a symbolic link name cannot end in a slash');
+  p.dir.mount.backend.symlink(p.dir.node, p.name, target);
+}
+
+/** Reads the target of the symbolic link at `path`. */
+export function readlinkAt(walk: Walk, path: string): string {
+  const r = resolve(walk, path, false);
+  if (r.stat.type !== 'symbolic-link') fail('invalid', 'not a symbolic link');
+  return r.location.mount.backend.readlink(r.location.node);
+}
+
+/** Adds a hard link at `to` (from `toWalk`) for the node at `from` (from `fromWalk`). */
+export function linkAt(fromWalk: Walk, from: string, follow: boolean, toWalk: Walk, to: string): void {
+  const src = resolve(fromWalk, from, follow);
+  if (src.stat.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
+  const p = resolveParent(toWalk, to, 'exist');
+  if (child(p.dir, p.name) !== undefined) fail('exist');
+  if (p.trailingSlash) fail('no-entry');
+  if (p.dir.mount !== src.location.mount) fail('cross-device');
+  p.dir.mount.backend.link(p.dir.node, p.name, src.location.node);
+}
+
+/** Renames `from` (in `fromWalk`) to `to` (in `toWalk`) with POSIX semantics. */
+export function renameAt(fromWalk: Walk, from: string, toWalk: Walk, to: string): void {
+  const s = resolveParent(fromWalk, from, 'busy');
+  const d = resolveParent(toWalk, to, 'busy');
+  const src = child(s.dir, s.name) ?? fail('no-entry');
+  if (src.mount !== s.dir.mount) fail('busy', 'a mount point cannot be renamed');
+  const srcType = statOf(src).type;
+  const dst = child(d.dir, d.name);
+  if (dst !== undefined && dst.mount !== d.dir.mount) fail('busy', 'a mount point cannot be replaced');
+  if (s.dir.mount !== d.dir.mount) fail('cross-device');
+  const dstType = dst === undefined ? undefined : statOf(dst).type;
+  if (srcType !== 'directory') {
+    if (s.trailingSlash) fail('not-directory');
+    if (dstType === 'directory') fail('is-directory');
+    if (d.trailingSlash) fail(dst === undefined ? 'not-directory' : 'not-directory');
+  } else if (dstType !== undefined && dstType !== 'directory') {
+    fail('not-directory');
+  }
+  s.dir.mount.backend.rename(s.dir.node, s.name, d.dir.node, d.name);
+}
+
+/** Stats the node at `path`. */
+export function statAt(walk: Walk, path: string, follow: boolean): Stat {
+  return statLocation(resolve(walk, path, follow).location);
+}
+
+/** Sets the times of the node at `path`. */
+export function setTimesAt(walk: Walk, path: string, follow: boolean, atime: TimeChange, mtime: TimeChange): void {
+  const r = resolve(walk, path, follow);
+  r.location.mount.backend.setTimes(r.location.node, atime, mtime);
+}
+
+/** Lists the directory at a location (no '.' or '..'). */
+export function listDir(loc: Location) {
+  return loc.mount.backend.readdir(loc.node);
+}
+
+export { DEFAULT_PATH_LIMITS };
+export type { FsError };

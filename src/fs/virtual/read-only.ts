@@ -1,0 +1,64 @@
+// Owns: a read-only view of any backend.
+// Must not: resolve paths; it forwards single-name reads and refuses every change.
+import { fail } from '../../errors.js';
+import type { Backend, DirEntry, FileIO, NodeStat, OpenAccess, TimeChange } from '../types.js';
+
+const refuse = (): never => fail('not-permitted', 'the mount is read-only');
+
+/**
+ * Wraps a backend so that nothing can change through it. Changes fail with
+ * `not-permitted` (EPERM), as wasmtime answers writes under a read-only
+ * preopen; opening a file for writing fails the same way.
+ */
+export class ReadOnlyBackend<N extends object> implements Backend<N> {
+  constructor(readonly inner: Backend<N>) {}
+  get label(): string {
+    return `read-only ${this.inner.label ?? 'backend'}`;
+  }
+  root(): N {
+    return this.inner.root();
+  }
+  stat(node: N): NodeStat {
+    return this.inner.stat(node);
+  }
+  lookup(dir: N, name: string): N | undefined {
+    return this.inner.lookup(dir, name);
+  }
+  readlink(node: N): string {
+    return this.inner.readlink(node);
+  }
+  readdir(dir: N): DirEntry[] {
+    return this.inner.readdir(dir);
+  }
+  open(node: N, access: OpenAccess): FileIO {
+    if (access.write) refuse();
+    return this.inner.open(node, access);
+  }
+  nodeKey(node: N): unknown {
+    return this.inner.nodeKey === undefined ? node : this.inner.nodeKey(node);
+  }
+  setTimes(_node: N, _a: TimeChange, _m: TimeChange): void {
+    refuse();
+  }
+  createFile(): N {
+    return refuse();
+  }
+  mkdir(): N {
+    return refuse();
+  }
+  symlink(): void {
+    refuse();
+  }
+  link(): void {
+    refuse();
+  }
+  unlink(): void {
+    refuse();
+  }
+  rmdir(): void {
+    refuse();
+  }
+  rename(): void {
+    refuse();
+  }
+}

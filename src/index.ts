@@ -1,0 +1,16 @@
+// Owns: the public API of the platform-neutral core.
+// Must not: export anything that needs Node.
+export { Wasi, compile, checkImports, type WasiOptions, type RunResult, type InputSpec, type OutputSpec, type PlacedHandle } from './wasi.js';
+export { Namespace, type NamespaceOptions, type MountOptions } from './fs/namespace.js';
+export { MemoryBackend, type MemoryBackendOptions, type MemoryNode } from './fs/memory/memory-backend.js';
+export { ReadOnlyBackend } from './fs/virtual/read-only.js';
+export { VirtualBackend, VirtualNode, callbackFile, devices, type CallbackFileSpec, type VirtualTree } from './fs/virtual/virtual-backend.js';
+export { FileDescription, DirDescription, type DescriptionFlags, type Whence } from './fs/descriptor.js';
+export { DEFAULT_PATH_LIMITS, type PathLimits } from './fs/limits.js';
+export type { Backend, AnyBackend, FileIO, FileType, NodeStat, Stat, DirEntry, TimeChange, OpenAccess } from './fs/types.js';
+export { StreamHandle, BytesSource, CallbackSource, CallbackSink, CaptureSink, NullStream } from './io/stream.js';
+export { Resource, Table, HandleBudget, DEFAULT_TABLE_CAPACITY, type Slot, type TableOptions } from './table/index.js';
+export { WardenError, FsError, ProcExit, Trap, ConfigError, ModuleError, isErrorCode, type ErrorCode } from './errors.js';
+export type { Clocks, FdMeta } from './p1/context.js';
+export type { Tracer, TraceResult } from './p1/imports.js';
+export { Rights } from './p1/layout.js';

@@ -1,0 +1,114 @@
+// Owns: the `wasi_snapshot_preview1` import object: one wrapper per syscall that maps FsError to
+// an errno, lets ProcExit and traps through, and turns any other exception into a Trap.
+// Must not: swallow an unknown host exception into a made-up errno.
+import { FsError, ProcExit, Trap, WardenError } from '../errors.js';
+import type { P1Context } from './context.js';
+import { errnoOf } from './errno.js';
+import * as args from './syscalls/args.js';
+import * as clock from './syscalls/clock.js';
+import * as fd from './syscalls/fd.js';
+import * as path from './syscalls/path.js';
+import * as poll from './syscalls/poll.js';
+import * as sock from './syscalls/sock.js';
+
+type Syscall = (ctx: P1Context, ...args: never[]) => number;
+
+/** Every wasi_snapshot_preview1 function, by its witx name. */
+export const syscalls: Readonly<Record<string, Syscall>> = {
+  args_get: args.args_get,
+  args_sizes_get: args.args_sizes_get,
+  environ_get: args.environ_get,
+  environ_sizes_get: args.environ_sizes_get,
+  clock_res_get: clock.clock_res_get,
+  clock_time_get: clock.clock_time_get,
+  fd_advise: fd.fd_advise,
+  fd_allocate: fd.fd_allocate,
+  fd_close: fd.fd_close,
+  fd_datasync: fd.fd_datasync,
+  fd_fdstat_get: fd.fd_fdstat_get,
+  fd_fdstat_set_flags: fd.fd_fdstat_set_flags,
+  fd_fdstat_set_rights: fd.fd_fdstat_set_rights,
+  fd_filestat_get: fd.fd_filestat_get,
+  fd_filestat_set_size: fd.fd_filestat_set_size,
+  fd_filestat_set_times: fd.fd_filestat_set_times,
+  fd_pread: fd.fd_pread,
+  fd_prestat_get: fd.fd_prestat_get,
+  fd_prestat_dir_name: fd.fd_prestat_dir_name,
+  fd_pwrite: fd.fd_pwrite,
+  fd_read: fd.fd_read,
+  fd_readdir: fd.fd_readdir,
+  fd_renumber: fd.fd_renumber,
+  fd_seek: fd.fd_seek,
+  fd_sync: fd.fd_sync,
+  fd_tell: fd.fd_tell,
+  fd_write: fd.fd_write,
+  path_create_directory: path.path_create_directory,
+  path_filestat_get: path.path_filestat_get,
+  path_filestat_set_times: path.path_filestat_set_times,
+  path_link: path.path_link,
+  path_open: path.path_open,
+  path_readlink: path.path_readlink,
+  path_remove_directory: path.path_remove_directory,
+  path_rename: path.path_rename,
+  path_symlink: path.path_symlink,
+  path_unlink_file: path.path_unlink_file,
+  poll_oneoff: poll.poll_oneoff,
+  proc_exit: args.proc_exit,
+  proc_raise: args.proc_raise,
+  sched_yield: args.sched_yield,
+  random_get: args.random_get,
+  sock_accept: sock.sock_accept,
+  sock_recv: sock.sock_recv,
+  sock_send: sock.sock_send,
+  sock_shutdown: sock.sock_shutdown,
+};
+
+/** What a trace callback is told after each call: the result is an errno, or how the call ended the guest. */
+export type TraceResult = { errno: number } | { exit: number } | { trap: Error };
+
+/** Called after every WASI call when tracing is on. */
+export type Tracer = (name: string, args: readonly (number | bigint)[], result: TraceResult) => void;
+
+/** Maps an exception thrown by a syscall: an errno for FsError; rethrows exits and traps; wraps host bugs. */
+function toErrno(name: string, e: unknown): number {
+  if (e instanceof FsError) return errnoOf[e.errorCode];
+  if (e instanceof ProcExit || e instanceof Trap) throw e;
+  if (e instanceof WardenError) throw e;
+  const message = e instanceof Error ? e.message : String(e);
+  throw new Trap(`host error in ${name}: ${message}`, { cause: e });
+}
+
+/** Builds the functions of the `wasi_snapshot_preview1` import module for one context. */
+export function createImports(ctx: P1Context, trace?: Tracer): Record<string, (...a: never[]) => number> {
+  const out: Record<string, (...a: never[]) => number> = {};
+  for (const [name, fn] of Object.entries(syscalls)) {
+    const call = fn as (ctx: P1Context, ...a: unknown[]) => number;
+    if (trace === undefined) {
+      out[name] = (...a: unknown[]) => {
+        try {
+          return call(ctx, ...a);
+        } catch (e) {
+          return toErrno(name, e);
+        }
+      };
+    } else {
+      out[name] = (...a: unknown[]) => {
+        const shown = a as (number | bigint)[];
+        let errno: number;
+        try {
+          errno = call(ctx, ...a);
+        } catch (e) {
+          try {
+            errno = toErrno(name, e);
+          } catch (end) {
+            trace(name, shown, end instanceof ProcExit ? { exit: end.exitCode } : { trap: end as Error });
+            throw end;
+          }
+        }
+        trace(name, shown, { errno });
+        return errno;
+      };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,285 @@
+// Owns: the embedding API of one guest instance: options -> fd table, stdio, preopens, clocks;
+// the node:wasi-shaped methods (getImportObject, start, initialize); and run() for a module.
+// Must not: use Node APIs (src/node/ adds host fds, Node streams and host directories).
+import { ConfigError, ModuleError, ProcExit, Trap, WardenError } from './errors.js';
+import { monotonicNs, realtimeNs } from './clock.js';
+import { DirDescription } from './fs/descriptor.js';
+import { Namespace } from './fs/namespace.js';
+import { fillRandom } from './fs/virtual/virtual-backend.js';
+import { BytesSource, CallbackSink, CallbackSource, CaptureSink, NullStream, StreamHandle } from './io/stream.js';
+import { P1Context, type Clocks, type FdMeta } from './p1/context.js';
+import { createImports, type Tracer } from './p1/imports.js';
+import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, STREAM_RIGHTS } from './p1/layout.js';
+import { Resource } from './table/resource.js';
+import { HandleBudget, Table } from './table/table.js';
+
+/** Standard input: text or bytes to read, a function called for more bytes (`null` = end), a stream handle, or nothing. */
+export type InputSpec = string | Uint8Array | ((maxBytes: number) => Uint8Array | null) | StreamHandle | null;
+/**
+ * Standard output or error: `'capture'` keeps the bytes (read them from the
+ * run result or {@link Wasi.output}), a function receives each chunk, a stream
+ * handle, or `null` to discard.
+ */
+export type OutputSpec = 'capture' | ((chunk: Uint8Array) => void) | StreamHandle | null;
+
+/** A handle the host places at a chosen fd, with optional rights (default: all that fit its kind). */
+export interface PlacedHandle {
+  resource: Resource;
+  /** Rights of the fd (the witx bits). Default: every right that applies to the handle's kind. */
+  rights?: number;
+  /** Rights inherited by what is opened through it. Default: all. */
+  inheritingRights?: number;
+}
+
+/** Options of a {@link Wasi} instance. Every field is optional. */
+export interface WasiOptions {
+  /** Program arguments; `args[0]` is the program name. Default `[]`. */
+  args?: readonly string[];
+  /** Environment variables, as an object or as `NAME=value` strings. Default: none. */
+  env?: Readonly<Record<string, string>> | readonly string[];
+  /** The filesystem. Default: a new empty {@link Namespace}. */
+  namespace?: Namespace;
+  /**
+   * Directories the guest may use, as guest path -> namespace path (or an
+   * open {@link DirDescription}). They get fds 3, 4, ... in this order (after
+   * numbers taken by `fds`). Default: none.
+   */
+  preopens?: Readonly<Record<string, string | DirDescription>>;
+  /** Default: empty. */
+  stdin?: InputSpec;
+  /** Default: discarded. */
+  stdout?: OutputSpec;
+  /** Default: discarded. */
+  stderr?: OutputSpec;
+  /** Host handles to place at chosen fds (3 or more) before the guest starts. */
+  fds?: Readonly<Record<number, Resource | PlacedHandle>>;
+  /** Most fds the guest may hold at once; more is EMFILE. Default 1024. */
+  maxOpenFiles?: number;
+  /** A handle budget shared with other instances; exhausting it is ENFILE. */
+  sharedBudget?: HandleBudget;
+  /** Time sources. Default: the platform's wall clock and `performance.now()`. */
+  clocks?: Partial<Clocks>;
+  /** Source of random bytes for random_get. Default: `crypto.getRandomValues`. */
+  random?: (into: Uint8Array) => void;
+  /** Called after every WASI call with its arguments and result (the CLI's `--trace`). */
+  trace?: Tracer;
+}
+
+/** What {@link Wasi.run} returns. */
+export interface RunResult {
+  /** The guest's exit code: 0 when `_start` returned, else the `proc_exit` code. */
+  exitCode: number;
+  /** Captured standard output (empty unless `stdout: 'capture'`). */
+  stdout: Uint8Array;
+  /** Captured standard error (empty unless `stderr: 'capture'`). */
+  stderr: Uint8Array;
+  /** The instance, for reading exports after the run. */
+  instance: WebAssembly.Instance;
+}
+
+const encoder = new TextEncoder();
+
+function sleepNs(ns: bigint): void {
+  const ms = Number(ns / 1_000_000n) + (ns % 1_000_000n > 0n ? 1 : 0);
+  if (typeof SharedArrayBuffer !== 'undefined') {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      return;
+    } catch {
+      // Atomics.wait is not allowed on this thread (a browser's main thread): fall through.
+    }
+  }
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    /* no way to block this thread: spin (documented in docs/architecture.md) */
+  }
+}
+
+function defaultClocks(overrides: Partial<Clocks>): Clocks {
+  const start = monotonicNs();
+  return {
+    realtime: realtimeNs,
+    monotonic: monotonicNs,
+    // Without a platform CPU clock, CPU time is approximated by time since the instance began.
+    processCputime: () => monotonicNs() - start,
+    threadCputime: () => monotonicNs() - start,
+    resolutionNs: 1000n,
+    sleep: sleepNs,
+    ...overrides,
+  };
+}
+
+function inputHandle(spec: InputSpec | undefined): StreamHandle {
+  if (spec === undefined || spec === null) return new BytesSource(new Uint8Array(0));
+  if (typeof spec === 'string' || spec instanceof Uint8Array) return new BytesSource(spec);
+  if (typeof spec === 'function') return new CallbackSource(spec);
+  return spec;
+}
+
+function outputHandle(spec: OutputSpec | undefined): StreamHandle {
+  if (spec === undefined || spec === null) return new NullStream();
+  if (spec === 'capture') return new CaptureSink();
+  if (typeof spec === 'function') return new CallbackSink(spec);
+  return spec;
+}
+
+function defaultRights(r: Resource): number {
+  if (r instanceof DirDescription) return DIR_RIGHTS;
+  if (r instanceof StreamHandle) return STREAM_RIGHTS;
+  return FILE_RIGHTS;
+}
+
+/**
+ * One WASI preview1 guest instance: its fd table, stdio, preopens and clocks.
+ * Use {@link Wasi.run} for a whole program, or the node:wasi-shaped
+ * {@link Wasi.getImportObject} + {@link Wasi.start} / {@link Wasi.initialize}.
+ *
+ * @example
+ * ```ts
+ * const ns = new Namespace();
+ * ns.writeFile('/data/in.txt', 'hello');
+ * const wasi = new Wasi({ args: ['cat', 'in.txt'], namespace: ns, preopens: { '.': '/data' }, stdout: 'capture' });
+ * const { exitCode, stdout } = await wasi.run(await WebAssembly.compile(bytes));
+ * ```
+ */
+export class Wasi {
+  /** The namespace the preopens come from. */
+  readonly namespace: Namespace;
+  /** The fd table. The host may insert, inspect or remove handles (also while the guest runs). */
+  readonly fds: Table<FdMeta>;
+  /** The functions of the `wasi_snapshot_preview1` import module (as node:wasi's `wasiImport`). */
+  readonly wasiImport: Record<string, (...a: never[]) => number>;
+  readonly #ctx: P1Context;
+  #started = false;
+
+  constructor(options: WasiOptions = {}) {
+    this.namespace = options.namespace ?? new Namespace();
+    const tableOptions: { capacity?: number; budget?: HandleBudget } = {};
+    if (options.maxOpenFiles !== undefined) tableOptions.capacity = options.maxOpenFiles;
+    if (options.sharedBudget !== undefined) tableOptions.budget = options.sharedBudget;
+    this.fds = new Table<FdMeta>(tableOptions);
+    const args = (options.args ?? []).map((a) => encoder.encode(a));
+    const envList = Array.isArray(options.env)
+      ? (options.env as readonly string[])
+      : Object.entries((options.env ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+    for (const e of envList) {
+      if (e.includes('\0')) throw new ConfigError('environment entries cannot contain NUL bytes');
+    }
+    for (const a of options.args ?? []) {
+      if (a.includes('\0')) throw new ConfigError('arguments cannot contain NUL bytes');
+    }
+    this.#ctx = new P1Context(this.fds, args, envList.map((e) => encoder.encode(e)), defaultClocks(options.clocks ?? {}), options.random ?? fillRandom);
+
+    this.fds.insertAt(0, inputHandle(options.stdin), { base: STREAM_RIGHTS, inheriting: 0 });
+    this.fds.insertAt(1, outputHandle(options.stdout), { base: STREAM_RIGHTS, inheriting: 0 });
+    this.fds.insertAt(2, outputHandle(options.stderr), { base: STREAM_RIGHTS, inheriting: 0 });
+    for (const [key, value] of Object.entries(options.fds ?? {})) {
+      const n = Number(key);
+      if (!Number.isInteger(n) || n < 3) throw new ConfigError(`host handles go at fd 3 or above (got ${key}); use stdin/stdout/stderr for 0-2`);
+      const placed: PlacedHandle = value instanceof Resource ? { resource: value } : value;
+      this.fds.insertAt(n, placed.resource, { base: placed.rights ?? defaultRights(placed.resource), inheriting: placed.inheritingRights ?? ALL_RIGHTS });
+    }
+    for (const [guestPath, where] of Object.entries(options.preopens ?? {})) {
+      const dir = typeof where === 'string' ? this.namespace.openDir(where) : where;
+      this.fds.insert(dir, { base: DIR_RIGHTS, inheriting: ALL_RIGHTS, preopen: guestPath }, { min: 3 });
+    }
+    this.wasiImport = createImports(this.#ctx, options.trace);
+  }
+
+  /** `{ wasi_snapshot_preview1: ... }`, to pass to `WebAssembly.instantiate`. */
+  getImportObject(): { wasi_snapshot_preview1: Record<string, (...a: never[]) => number> } {
+    return { wasi_snapshot_preview1: this.wasiImport };
+  }
+
+  /** Captured output of fd 1 or 2 when it was configured as `'capture'` (else empty). */
+  output(fd: 1 | 2): Uint8Array {
+    const r = this.fds.slot(fd)?.resource;
+    return r instanceof CaptureSink ? r.bytes() : new Uint8Array(0);
+  }
+
+  #bind(instance: WebAssembly.Instance): void {
+    if (this.#started) throw new ConfigError('this Wasi instance was already started; create a new one per guest instance');
+    const memory = instance.exports['memory'];
+    if (!(memory instanceof WebAssembly.Memory)) throw new ModuleError('the module does not export a memory named "memory"');
+    this.#ctx.bindMemory(memory);
+    this.#started = true;
+  }
+
+  /**
+   * Runs a command's `_start` and returns its exit code (0 when it returns,
+   * the `proc_exit` code otherwise). A trap is thrown as the engine's
+   * `WebAssembly.RuntimeError` (or a {@link Trap} for a host-side failure).
+   */
+  start(instance: WebAssembly.Instance): number {
+    this.#bind(instance);
+    const start = instance.exports['_start'];
+    if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
+    try {
+      (start as () => void)();
+      return 0;
+    } catch (e) {
+      if (e instanceof ProcExit) return e.exitCode;
+      throw e;
+    } finally {
+      this.#flush();
+    }
+  }
+
+  /** Initializes a reactor: calls `_initialize` if it is exported. */
+  initialize(instance: WebAssembly.Instance): void {
+    this.#bind(instance);
+    const init = instance.exports['_initialize'];
+    if (init === undefined) return;
+    if (typeof init !== 'function') throw new ModuleError('"_initialize" is not a function');
+    (init as () => void)();
+  }
+
+  #flush(): void {
+    for (const fd of [1, 2]) {
+      const r = this.fds.slot(fd)?.resource;
+      if (r instanceof StreamHandle) r.flush();
+    }
+  }
+
+  /**
+   * Instantiates `module` (bytes or a compiled module) with these WASI
+   * imports (plus `extraImports`) and runs `_start`. Fails with a
+   * {@link ModuleError} listing every import nothing provides.
+   */
+  async run(module: WebAssembly.Module | BufferSource, extraImports: WebAssembly.Imports = {}): Promise<RunResult> {
+    const compiled = module instanceof WebAssembly.Module ? module : await compile(module);
+    const imports: WebAssembly.Imports = { ...extraImports, ...this.getImportObject() };
+    checkImports(compiled, imports);
+    const instance = await WebAssembly.instantiate(compiled, imports);
+    const exitCode = this.start(instance);
+    return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
+  }
+
+  /** Closes every fd (the guest is over). Descriptions shared with other tables stay open there. */
+  close(): void {
+    this.fds.clear();
+  }
+}
+
+/** Compiles wasm bytes, turning a compile error into a {@link ModuleError}. */
+export async function compile(bytes: BufferSource): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new ModuleError(`not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Fails with a {@link ModuleError} naming each import of `module` that `imports` lacks. */
+export function checkImports(module: WebAssembly.Module, imports: WebAssembly.Imports): void {
+  const missing: string[] = [];
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const ns = imports[imp.module];
+    if (ns === undefined || !(imp.name in ns)) missing.push(`${imp.module}.${imp.name}`);
+  }
+  if (missing.length > 0) {
+    throw new ModuleError(`the module imports ${missing.length === 1 ? 'something' : 'things'} Warden does not provide: ${missing.join(', ')}`, missing);
+  }
+}
+
+export { Trap, WardenError };
