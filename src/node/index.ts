@@ -1,0 +1,23 @@
+// Owns: the Node entry point (`warden/node`): the core plus Node stdio, clocks and defaults.
+// Must not: hold logic the core needs.
+import { Wasi, type WasiOptions } from '../wasi.js';
+import { nodeClocks } from './clocks.js';
+import { HostFdStream } from './streams.js';
+
+export * from '../index.js';
+export { HostFdStream, WritableSink } from './streams.js';
+export { nodeClocks } from './clocks.js';
+
+/**
+ * Like `new Wasi(options)`, with Node defaults: stdio is the process's own
+ * (fds 0, 1, 2) unless given, and clocks use hrtime and cpuUsage.
+ */
+export function createNodeWasi(options: WasiOptions = {}): Wasi {
+  return new Wasi({
+    ...options,
+    stdin: options.stdin === undefined ? new HostFdStream(0, 'read') : options.stdin,
+    stdout: options.stdout === undefined ? new HostFdStream(1, 'write') : options.stdout,
+    stderr: options.stderr === undefined ? new HostFdStream(2, 'write') : options.stderr,
+    clocks: { ...nodeClocks(), ...options.clocks },
+  });
+}
