@@ -246,7 +246,7 @@ export class Wasi {
    * imports (plus `extraImports`) and runs `_start`. Fails with a
    * {@link ModuleError} listing every import nothing provides.
    */
-  async run(module: WebAssembly.Module | BufferSource, extraImports: WebAssembly.Imports = {}): Promise<RunResult> {
+  async run(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, extraImports: WebAssembly.Imports = {}): Promise<RunResult> {
     const compiled = module instanceof WebAssembly.Module ? module : await compile(module);
     const imports: WebAssembly.Imports = { ...extraImports, ...this.getImportObject() };
     checkImports(compiled, imports);
@@ -262,9 +262,9 @@ export class Wasi {
 }
 
 /** Compiles wasm bytes, turning a compile error into a {@link ModuleError}. */
-export async function compile(bytes: BufferSource): Promise<WebAssembly.Module> {
+export async function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<WebAssembly.Module> {
   try {
-    return await WebAssembly.compile(bytes);
+    return await WebAssembly.compile(bytes as BufferSource);
   } catch (e) {
     throw new ModuleError(`not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
   }

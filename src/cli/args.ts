@@ -1,0 +1,119 @@
+// Owns: turning `warden` argv into options. Options come before the module; everything after
+// the module (or after `--`) belongs to the guest.
+// Must not: run anything.
+
+/** A preopen asked for on the command line. */
+export interface DirSpec {
+  kind: 'dir' | 'ro-dir' | 'mem-dir';
+  host: string;
+  guest: string;
+}
+
+/** What `warden run` was asked to do. */
+export interface RunCommand {
+  command: 'run';
+  module: string;
+  args: string[];
+  dirs: DirSpec[];
+  env: [string, string][];
+  inheritEnv: boolean;
+  trace: boolean;
+}
+
+export type Command = RunCommand | { command: 'help' } | { command: 'version' };
+
+/** A command-line mistake: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+function splitDir(value: string): [string, string] {
+  const i = value.indexOf('::');
+  return i < 0 ? [value, value] : [value.slice(0, i), value.slice(i + 2)];
+}
+
+/** Parses `argv` (without node and the script). */
+export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<string, string | undefined>>): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
+  if (first === '--version' || first === '-V' || first === 'version') return { command: 'version' };
+  if (first !== 'run') throw new UsageError(`unknown command "${first}" (try "warden run <module.wasm>" or "warden --help")`);
+  const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false };
+  let i = 0;
+  const value = (flag: string): string => {
+    const v = rest[++i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
+    const take = (): string => inline ?? value(flag);
+    switch (flag) {
+      case '--dir':
+      case '--ro-dir': {
+        const [host, guest] = splitDir(take());
+        cmd.dirs.push({ kind: flag === '--dir' ? 'dir' : 'ro-dir', host, guest });
+        break;
+      }
+      case '--mem-dir': {
+        const guest = take();
+        cmd.dirs.push({ kind: 'mem-dir', host: '', guest });
+        break;
+      }
+      case '--env': {
+        const v = take();
+        const k = v.indexOf('=');
+        if (k < 0) {
+          const hv = hostEnv[v];
+          if (hv !== undefined) cmd.env.push([v, hv]);
+        } else {
+          if (k === 0) throw new UsageError(`--env "${v}" has no variable name`);
+          cmd.env.push([v.slice(0, k), v.slice(k + 1)]);
+        }
+        break;
+      }
+      case '--inherit-env':
+        cmd.inheritEnv = true;
+        break;
+      case '--trace':
+        cmd.trace = true;
+        break;
+      case '--help':
+      case '-h':
+        return { command: 'help' };
+      default:
+        throw new UsageError(`unknown option "${a}" (see "warden --help")`);
+    }
+  }
+  const module = rest[i];
+  if (module === undefined) throw new UsageError('no module given: warden run [options] <module.wasm> [args...]');
+  cmd.module = module;
+  cmd.args = rest.slice(i + 1);
+  return cmd;
+}
+
+/** The text of `warden --help`. */
+export const HELP = `warden: run WebAssembly programs built for WASI preview 1
+
+Usage:
+  warden run [options] <module.wasm> [args...]
+  warden --help | --version
+
+Options of run (before the module; everything after it goes to the program):
+  --dir <HOST[::GUEST]>     preopen a host directory read-write (GUEST defaults to HOST)
+  --ro-dir <HOST[::GUEST]>  preopen a host directory read-only
+  --mem-dir <GUEST>         preopen an empty in-memory directory
+  --env <NAME=VALUE>        set an environment variable (repeatable); --env NAME copies it from the host
+  --inherit-env             pass the whole host environment
+  --trace                   print every WASI call with its arguments and result to stderr
+  --                        end of options
+
+The exit code is the program's. A trap prints its message and exits 134;
+a usage error, a missing or invalid module, or missing imports exit 2.
+`;

@@ -1,0 +1,79 @@
+// Owns: `warden` argv -> options -> run. No logic of its own beyond wiring and exit codes.
+// Must not: implement anything the library should offer.
+import { readFileSync } from 'node:fs';
+import { ModuleError, WardenError } from '../errors.js';
+import { MemoryBackend } from '../fs/memory/memory-backend.js';
+import { Namespace } from '../fs/namespace.js';
+import { errnoName } from '../p1/errno.js';
+import type { Tracer } from '../p1/imports.js';
+import { compile, checkImports } from '../wasi.js';
+import { createNodeWasi } from '../node/index.js';
+import { HostBackend } from '../node/host-backend.js';
+import { HELP, UsageError, parseArgs, type RunCommand } from './args.js';
+
+const VERSION = '0.1.0';
+
+function fmt(v: number | bigint): string {
+  return typeof v === 'bigint' ? `${v}n` : String(v);
+}
+
+const tracer: Tracer = (name, args, result) => {
+  const r = 'errno' in result ? (result.errno === 0 ? 'ok' : errnoName(result.errno)) : 'exit' in result ? `exit ${result.exit}` : `trap ${result.trap.message}`;
+  process.stderr.write(`[wasi] ${name}(${args.map(fmt).join(', ')}) -> ${r}\n`);
+};
+
+async function run(cmd: RunCommand): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(cmd.module);
+  } catch (e) {
+    throw new UsageError(`cannot read module "${cmd.module}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const module = await compile(bytes);
+  const ns = new Namespace();
+  const preopens: Record<string, string> = {};
+  cmd.dirs.forEach((d, i) => {
+    const at = `/preopen/${i}`;
+    if (d.kind === 'mem-dir') ns.mount(at, new MemoryBackend());
+    else ns.mount(at, new HostBackend(d.host), { readOnly: d.kind === 'ro-dir' });
+    preopens[d.guest] = at;
+  });
+  const env: Record<string, string> = {};
+  if (cmd.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of cmd.env) env[k] = v;
+  const name = cmd.module.split(/[\\/]/).pop() ?? cmd.module;
+  const wasi = createNodeWasi({ args: [name, ...cmd.args], env, namespace: ns, preopens, ...(cmd.trace ? { trace: tracer } : {}) });
+  checkImports(module, wasi.getImportObject());
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  try {
+    return wasi.start(instance);
+  } finally {
+    wasi.close();
+  }
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const cmd = parseArgs(argv, process.env);
+    if (cmd.command === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (cmd.command === 'version') {
+      process.stdout.write(`warden ${VERSION}\n`);
+      return 0;
+    }
+    return await run(cmd);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ModuleError || (e instanceof WardenError && e.code === 'ERR_WARDEN_CONFIG')) {
+      process.stderr.write(`warden: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof WebAssembly.RuntimeError || e instanceof WardenError) {
+      process.stderr.write(`warden: the program trapped: ${e.message}\n${e.stack?.split('\n').slice(1).join('\n') ?? ''}\n`);
+      return 134;
+    }
+    throw e;
+  }
+}
