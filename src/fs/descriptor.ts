@@ -75,6 +75,8 @@ export class FileDescription extends Resource {
   pwrite(data: Uint8Array, offset: bigint): number {
     if (!this.writable) fail('bad-descriptor', 'not open for writing');
     if (offset + BigInt(data.length) > 0x7fff_ffff_ffff_ffffn) fail('file-too-large');
+    // As Linux pwrite(2) on an O_APPEND file (and wasmtime): the data goes to the end, whatever the offset.
+    if (this.flags.append && !this.io.streaming) return this.io.write(data, this.io.size());
     return this.io.write(data, offset);
   }
 

@@ -252,7 +252,12 @@ export function symlinkAt(walk: Walk, target: string, path: string): void {
   if (target.includes('\0')) fail('invalid', 'symlink target contains a NUL byte');
   if (utf8.encode(target).length > walk.limits.maxPathBytes) fail('name-too-long');
   const p = resolveParent(walk, path, 'exist');
-  if (child(p.dir, p.name) !== undefined) fail('exist');
+  const existing = child(p.dir, p.name);
+  if (existing !== undefined) {
+    // Linux: "file/" names a non-directory with a trailing slash, so ENOTDIR (wasi-testsuite path_symlink_trailing_slashes).
+    if (p.trailingSlash && statOf(existing).type !== 'directory') fail('not-directory');
+    fail('exist');
+  }
   if (p.trailingSlash) fail('no-entry', 'a symbolic link name cannot end in a slash');
   p.dir.mount.backend.symlink(p.dir.node, p.name, target);
 }
