@@ -7,6 +7,7 @@ import { HostFdStream } from './streams.js';
 export * from '../index.js';
 export { HostFdStream, WritableSink } from './streams.js';
 export { nodeClocks } from './clocks.js';
+export { HostBackend, type HostNode } from './host-backend.js';
 
 /**
  * Like `new Wasi(options)`, with Node defaults: stdio is the process's own
