@@ -53,6 +53,8 @@ export class MemoryBackend implements Backend<MemoryNode> {
   readonly #root: MemoryDir;
   #nextIno = 1;
   #bytes = 0;
+  /** Open FileIOs per file: the data of an unlinked file is freed when the last one closes. */
+  readonly #opens = new Map<MemoryFile, number>();
   readonly maxFileSize: number;
   readonly maxBytes: number;
   readonly #now: () => bigint;
@@ -108,6 +110,7 @@ export class MemoryBackend implements Backend<MemoryNode> {
   open(node: MemoryNode, _access: OpenAccess): FileIO {
     if (node.type === 'directory') fail('is-directory');
     if (node.type !== 'regular-file') fail('invalid', 'cannot open a symbolic link for I/O');
+    this.#opens.set(node, (this.#opens.get(node) ?? 0) + 1);
     return new MemoryFileIO(this, node);
   }
 
@@ -223,8 +226,25 @@ export class MemoryBackend implements Backend<MemoryNode> {
   #dropLink(node: MemoryNode): void {
     node.nlink--;
     node.ctimeNs = this.#now();
-    // The data of an unlinked file stays reachable through open descriptions,
-    // which hold the node itself; the byte count is given back when it is freed.
+    // The data of an unlinked file stays reachable through open descriptions;
+    // it is freed (and its bytes given back) when the last of them closes.
+    if (node.type === 'regular-file' && node.nlink === 0 && !this.#opens.has(node)) this.#free(node);
+  }
+
+  #free(file: MemoryFile): void {
+    this.#bytes -= file.data.length;
+    file.data = new Uint8Array(0);
+  }
+
+  /** @internal Called when a FileIO of `file` closes. */
+  closed(file: MemoryFile): void {
+    const n = (this.#opens.get(file) ?? 1) - 1;
+    if (n > 0) {
+      this.#opens.set(file, n);
+      return;
+    }
+    this.#opens.delete(file);
+    if (file.nlink === 0) this.#free(file);
   }
 
   /** @internal Grows or shrinks a file's storage, enforcing the limits. */
@@ -307,7 +327,9 @@ class MemoryFileIO implements FileIO {
   }
 
   sync(): void {}
-  close(): void {}
+  close(): void {
+    this.backend.closed(this.file);
+  }
 }
 
 function asDir(node: MemoryNode): MemoryDir {
