@@ -8,6 +8,7 @@ export * from '../index.js';
 export { HostFdStream, WritableSink } from './streams.js';
 export { nodeClocks } from './clocks.js';
 export { HostBackend, type HostNode } from './host-backend.js';
+export { WASI, type NodeWasiOptions } from './compat.js';
 
 /**
  * Like `new Wasi(options)`, with Node defaults: stdio is the process's own
