@@ -206,7 +206,8 @@ export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
   const { location, stat } = resolved;
   if (stat.type === 'symbolic-link') fail('loop', 'O_NOFOLLOW on a symbolic link');
   if (stat.type === 'directory') {
-    if (req.write || req.truncate) fail('is-directory');
+    // Linux: open(dir, O_CREAT) is EISDIR, like opening a directory for writing.
+    if (req.write || req.truncate || req.create) fail('is-directory');
     return { kind: 'directory', location, parent: resolved.parent, stat };
   }
   if (req.directory) fail('not-directory');

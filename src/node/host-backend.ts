@@ -112,6 +112,10 @@ export class HostBackend implements Backend<HostNode> {
   open(node: HostNode, access: OpenAccess): FileIO {
     const mode = access.read && access.write ? C.O_RDWR : access.write ? C.O_WRONLY : C.O_RDONLY;
     const fd = host(() => fs.openSync(node.path, mode | C.O_NOFOLLOW));
+    if (fs.fstatSync(fd).isDirectory()) {
+      fs.closeSync(fd);
+      throw new FsError('is-directory');
+    }
     return new HostFileIO(fd);
   }
 

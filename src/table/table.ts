@@ -18,6 +18,10 @@ export class HandleBudget {
   get used(): number {
     return this.#used;
   }
+  /** @internal Throws `file-table-overflow` if no slot is left. */
+  check(): void {
+    if (this.#used >= this.limit) throw new FsError('file-table-overflow', `all ${this.limit} handles of the shared budget are in use`);
+  }
   /** @internal */
   acquire(): void {
     if (this.#used >= this.limit) throw new FsError('file-table-overflow', `all ${this.limit} handles of the shared budget are in use`);
@@ -81,6 +85,7 @@ export class Table<M = undefined> {
   /** Puts `resource` at the lowest free number (at least `min`) and returns the number. */
   insert(resource: Resource, meta: M, options: { parent?: Resource; min?: number } = {}): number {
     const min = options.min ?? 0;
+    this.#admit(resource, options.parent);
     let n = -1;
     // Pop stale or too-small candidates; keep the too-small valid ones aside.
     const aside: number[] = [];
@@ -107,8 +112,17 @@ export class Table<M = undefined> {
     this.#occupy(n, resource, meta, options.parent);
   }
 
-  #occupy(n: number, resource: Resource, meta: M, parent: Resource | undefined): void {
+  /** Throws, changing nothing, unless one more slot holding `resource` (and `parent`) can be admitted. */
+  #admit(resource: Resource, parent: Resource | undefined): void {
+    if (resource.disposed) throw new RangeError(`cannot insert a disposed ${resource.kind} resource`);
+    if (parent?.disposed === true) throw new RangeError(`the parent ${parent.kind} resource is disposed`);
     if (this.#count >= this.capacity) throw new FsError('too-many-open-files', `the table is full (${this.capacity} handles)`);
+    this.budget?.check();
+  }
+
+  /** Fills free slot `n`. Everything that can fail is checked first, so a failure changes nothing. */
+  #occupy(n: number, resource: Resource, meta: M, parent: Resource | undefined): void {
+    this.#admit(resource, parent);
     this.budget?.acquire();
     for (let i = this.#slots.length; i < n; i++) heapPush(this.#free, i);
     resource.retain();
@@ -143,11 +157,13 @@ export class Table<M = undefined> {
   remove(n: number): void {
     const slot = this.take(n);
     slot.resource.release();
+    slot.parent?.release();
   }
 
   /**
-   * Empties slot `n` without releasing the resource: the caller now owns that
-   * reference (used to move a handle to another table or number).
+   * Empties slot `n` without releasing anything: the caller now owns the
+   * slot's reference to the resource and to its parent (used to move a handle
+   * to another table or number; insert it there, then release both).
    */
   take(n: number): Slot<M> {
     const slot = this.#slots[n];
@@ -157,21 +173,16 @@ export class Table<M = undefined> {
     this.budget?.free();
     heapPush(this.#free, n);
     while (this.#slots.length > 0 && this.#slots[this.#slots.length - 1] === undefined) this.#slots.length--;
-    slot.parent?.release();
     return slot;
   }
 
   /** Moves the slot at `from` to `to`, closing what was at `to` (preview1's fd_renumber). */
   renumber(from: number, to: number): void {
-    const source = this.#slots[from];
-    if (source === undefined) throw new FsError('bad-descriptor', `no handle ${from}`);
+    if (this.#slots[from] === undefined) throw new FsError('bad-descriptor', `no handle ${from}`);
     if (this.#slots[to] === undefined) throw new FsError('bad-descriptor', `no handle ${to}`);
     if (from === to) return;
-    const { resource, meta, parent } = source;
     this.remove(to);
-    resource.retain(); // keep it alive across the move
-    parent?.retain();
-    this.remove(from);
+    const { resource, meta, parent } = this.take(from);
     this.#occupy(to, resource, meta, parent);
     resource.release();
     parent?.release();

@@ -173,6 +173,7 @@ export class MemoryBackend implements Backend<MemoryNode> {
     const src = asDir(fromDir);
     const dst = asDir(toDir);
     const node = src.entries.get(fromName) ?? fail('no-entry');
+    if (dst.nlink === 0) fail('no-entry', 'the target directory was removed');
     const existing = dst.entries.get(toName);
     if (existing === node) return; // POSIX: renaming a link onto another link of the same file does nothing
     if (node.type === 'directory') {

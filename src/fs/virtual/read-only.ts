@@ -32,7 +32,17 @@ export class ReadOnlyBackend<N extends object> implements Backend<N> {
   }
   open(node: N, access: OpenAccess): FileIO {
     if (access.write) refuse();
-    return this.inner.open(node, access);
+    const io = this.inner.open(node, access);
+    // Wrapped so that nothing (not even O_TRUNC on a read-only open) changes the inner file.
+    return {
+      streaming: io.streaming ?? false,
+      read: (into, offset) => io.read(into, offset),
+      write: () => refuse(),
+      size: () => io.size(),
+      truncate: () => refuse(),
+      sync: (dataOnly) => io.sync(dataOnly),
+      close: () => io.close(),
+    };
   }
   nodeKey(node: N): unknown {
     return this.inner.nodeKey === undefined ? node : this.inner.nodeKey(node);
