@@ -23,17 +23,25 @@ export class GuestMemory {
   }
 
   #refresh(): void {
-    if (this.#buffer !== this.memory.buffer || this.#u8.byteLength === 0) {
+    if (this.#buffer !== this.memory.buffer || this.#u8.byteLength !== this.memory.buffer.byteLength) {
       this.#buffer = this.memory.buffer;
       this.#u8 = new Uint8Array(this.#buffer);
       this.#view = new DataView(this.#buffer);
     }
   }
 
-  /** Fails with `fault` unless `[ptr, ptr+len)` lies inside memory; with `invalid` unless `ptr` is aligned. */
+  /**
+   * Fails with `fault` unless `[ptr, ptr+len)` lies inside memory; with
+   * `invalid` unless `ptr` is aligned. The views are re-taken only when a
+   * range seems out of bounds: after `memory.grow` the old buffer is detached
+   * (length 0) or, for shared memory, shorter, so a stale view can only err on
+   * the side of a re-check.
+   */
   check(ptr: number, len: number, align = 1): void {
-    this.#refresh();
-    if (ptr + len > this.#u8.byteLength) fail('fault', `guest range ${ptr}+${len} is outside memory (${this.#u8.byteLength} bytes)`);
+    if (ptr + len > this.#u8.byteLength) {
+      this.#refresh();
+      if (ptr + len > this.#u8.byteLength) fail('fault', `guest range ${ptr}+${len} is outside memory (${this.#u8.byteLength} bytes)`);
+    }
     if ((ptr & (align - 1)) !== 0) fail('invalid', `guest pointer ${ptr} is not ${align}-byte aligned`);
   }
 
@@ -78,6 +86,7 @@ export class GuestMemory {
 
   /** The unchecked DataView, for filling a struct whose whole range was checked first. */
   get view(): DataView {
+    if (this.#view.byteLength === 0) this.#refresh();
     return this.#view;
   }
 

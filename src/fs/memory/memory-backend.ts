@@ -304,11 +304,11 @@ class MemoryFileIO implements FileIO {
   write(data: Uint8Array, offset: bigint): number {
     const f = this.file;
     if (data.length === 0) return 0;
-    const end = offset + BigInt(data.length);
-    if (end > BigInt(this.backend.maxFileSize)) fail('file-too-large', `files are limited to ${this.backend.maxFileSize} bytes`);
-    const e = Number(end);
+    const start = Number(offset);
+    const e = start + data.length;
+    if (e > this.backend.maxFileSize) fail('file-too-large', `files are limited to ${this.backend.maxFileSize} bytes`);
     if (e > f.size) this.backend.resize(f, e);
-    f.data.set(data, Number(offset));
+    f.data.set(data, start);
     const t = this.backend.now();
     f.mtimeNs = t;
     f.ctimeNs = t;

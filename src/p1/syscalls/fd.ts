@@ -166,14 +166,18 @@ export function fd_filestat_set_times(ctx: P1Context, fd: number, atim: bigint, 
 export function fd_read(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nread: number): number {
   const target = ctx.io(fd, R.FD_READ);
   const mem = ctx.mem;
+  const count = iovsLen >>> 0;
+  const base = iovs >>> 0;
   mem.check(nread >>> 0, 4, 4);
-  const vecs = mem.iovecs(iovs >>> 0, iovsLen >>> 0);
+  mem.check(base, count * Size.IOVEC, 4);
   let total = 0;
-  for (const v of vecs) {
-    if (v.length === 0) continue;
-    const n = target.read(v);
+  for (let i = 0; i < count; i++) {
+    const view = mem.view;
+    const len = view.getUint32(base + i * 8 + 4, true);
+    if (len === 0) continue;
+    const n = target.read(mem.bytes(view.getUint32(base + i * 8, true), len));
     total += n;
-    if (n < v.length) break;
+    if (n < len) break;
   }
   mem.setU32(nread >>> 0, total);
   return Errno.success;
@@ -182,18 +186,20 @@ export function fd_read(ctx: P1Context, fd: number, iovs: number, iovsLen: numbe
 export function fd_write(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nwritten: number): number {
   const target = ctx.io(fd, R.FD_WRITE);
   const mem = ctx.mem;
+  const count = iovsLen >>> 0;
+  const base = iovs >>> 0;
   mem.check(nwritten >>> 0, 4, 4);
-  const vecs = mem.iovecs(iovs >>> 0, iovsLen >>> 0);
+  mem.check(base, count * Size.IOVEC, 4);
+  // Check every buffer before writing any, so a bad iovec writes nothing.
+  for (let i = 0; i < count; i++) mem.check(mem.view.getUint32(base + i * 8, true), mem.view.getUint32(base + i * 8 + 4, true));
   let total = 0;
-  if (vecs.length === 1) {
-    total = vecs[0]!.length === 0 ? 0 : target.write(vecs[0]!);
-  } else {
-    for (const v of vecs) {
-      if (v.length === 0) continue;
-      const n = target.write(v);
-      total += n;
-      if (n < v.length) break;
-    }
+  for (let i = 0; i < count; i++) {
+    const view = mem.view;
+    const len = view.getUint32(base + i * 8 + 4, true);
+    if (len === 0) continue;
+    const n = target.write(mem.bytes(view.getUint32(base + i * 8, true), len));
+    total += n;
+    if (n < len) break;
   }
   mem.setU32(nwritten >>> 0, total);
   return Errno.success;
