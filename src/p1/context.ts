@@ -6,6 +6,7 @@ import { DirDescription, FileDescription } from '../fs/descriptor.js';
 import { StreamHandle } from '../io/stream.js';
 import type { Resource } from '../table/resource.js';
 import { Table } from '../table/table.js';
+import { Rights } from './layout.js';
 import { GuestMemory } from './memory.js';
 
 /** Per-fd data of preview1: the rights, and the guest path when the fd is a preopen. */
@@ -66,7 +67,7 @@ export class P1Context {
     const slot = this.fds.slot(fd) ?? fail('bad-descriptor');
     const r = slot.resource;
     if (!(r instanceof type)) fail(wrongType, `fd ${fd} is a ${r.kind}`);
-    if ((slot.meta.base & rights) !== rights) fail('not-capable', `fd ${fd} lacks the rights for this call`);
+    if ((slot.meta.base & rights) !== rights) missingRights(fd, rights & ~slot.meta.base);
     return r;
   }
 
@@ -85,9 +86,19 @@ export class P1Context {
     const slot = this.fds.slot(fd) ?? fail('bad-descriptor');
     const r = slot.resource;
     if (!(r instanceof FileDescription || r instanceof StreamHandle)) fail('bad-descriptor', `fd ${fd} is a ${r.kind}`);
-    if ((slot.meta.base & rights) !== rights) fail('not-capable', `fd ${fd} lacks the rights for this call`);
+    if ((slot.meta.base & rights) !== rights) missingRights(fd, rights & ~slot.meta.base);
     return r;
   }
+}
+
+/**
+ * Fails for an fd that lacks `missing` rights. Reading or writing without the
+ * right is EBADF, as POSIX answers a file opened in the other mode (and as
+ * wasi-testsuite's path_open_read_without_rights expects); other rights are ENOTCAPABLE.
+ */
+function missingRights(fd: number, missing: number): never {
+  if ((missing & (Rights.FD_READ | Rights.FD_WRITE)) !== 0) fail('bad-descriptor', `fd ${fd} is not open for ${(missing & Rights.FD_READ) !== 0 ? 'reading' : 'writing'}`);
+  return fail('not-capable', `fd ${fd} lacks the rights for this call`);
 }
 
 export { FsError };

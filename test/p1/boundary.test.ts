@@ -125,7 +125,7 @@ test('the fd table limit gives EMFILE and leaks nothing', () => {
   assert.equal(r.view().getUint32(200, true), 4, 'the lowest free fd is reused');
 });
 
-test('rights can only be narrowed, and a narrowed fd is refused with ENOTCAPABLE', () => {
+test('rights can only be narrowed; a narrowed fd is refused with EBADF for I/O and ENOTCAPABLE otherwise', () => {
   const r = withDir();
   r.put(100, 'file.txt');
   assert.equal(r.call.path_open!(3, 0, 100, 8, 0, BigInt(2 | 64 | 4), 0n, 0, 200), E.success);
@@ -133,9 +133,18 @@ test('rights can only be narrowed, and a narrowed fd is refused with ENOTCAPABLE
   assert.equal(r.call.fd_fdstat_set_rights!(fd, BigInt(2 | 4), 0n), E.success);
   assert.equal(r.call.fd_fdstat_set_rights!(fd, BigInt(2 | 4 | 64), 0n), E.notcapable, 'widening');
   r.iovecs(300, [[400, 3]]);
-  assert.equal(r.call.fd_write!(fd, 300, 1, 500), E.notcapable);
+  assert.equal(r.call.fd_write!(fd, 300, 1, 500), E.badf, 'writing without FD_WRITE is EBADF, as a read-only open');
   assert.equal(r.call.fd_read!(fd, 300, 1, 500), E.success);
   assert.equal(r.text(400, 3), 'hel');
+  assert.equal(r.call.fd_fdstat_set_rights!(fd, BigInt(2), 0n), E.success);
+  assert.equal(r.call.fd_seek!(fd, 1n, 0, 504), E.notcapable, 'seeking without FD_SEEK');
+  // O_TRUNC through a directory without path_filestat_set_size is EPERM (wasi-testsuite truncation_rights).
+  assert.equal(r.call.fd_fdstat_get!(3, 600), E.success);
+  const dirBase = r.view().getBigUint64(608, true);
+  const dirInheriting = r.view().getBigUint64(616, true);
+  assert.notEqual(dirBase & (1n << 19n), 0n, 'a preopen may truncate through paths');
+  assert.equal(r.call.fd_fdstat_set_rights!(3, dirBase & ~(1n << 19n), dirInheriting), E.success);
+  assert.equal(r.call.path_open!(3, 0, 100, 8, 8, 0n, 0n, 0, 200), E.perm);
 });
 
 test('fd ops on a directory are EBADF; sock_* give EBADF or ENOTSOCK', () => {

@@ -61,9 +61,10 @@ export function path_open(
   if ((ff & ~0x1f) !== 0) fail('invalid', 'unknown fdflags bits');
   let needed = R.PATH_OPEN;
   if ((o & OFlags.CREAT) !== 0) needed |= R.PATH_CREATE_FILE;
-  if ((o & OFlags.TRUNC) !== 0) needed |= R.PATH_FILESTAT_SET_SIZE;
   const dirSlot = ctx.fds.slot(fd);
   const dir = ctx.dir(fd, needed);
+  // wasi-testsuite truncation_rights: O_TRUNC without path_filestat_set_size is EPERM.
+  if ((o & OFlags.TRUNC) !== 0 && (dirSlot!.meta.base & R.PATH_FILESTAT_SET_SIZE) === 0) fail('not-permitted', 'no right to truncate through this directory');
   const inherit = dirSlot!.meta.inheriting;
   const base = Number(BigInt.asUintN(64, rightsBase) & BigInt(inherit));
   const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & BigInt(inherit));
