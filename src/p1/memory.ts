@@ -101,20 +101,7 @@ export class GuestMemory {
     }
   }
 
-  /** Reads an iovec array: `count` (buf, len) pairs at `ptr`, each range checked. */
-  iovecs(ptr: number, count: number): Uint8Array[] {
-    this.check(ptr, count * 8, 4);
-    const out: Uint8Array[] = new Array<Uint8Array>(count);
-    const view = this.#view;
-    for (let i = 0; i < count; i++) {
-      const buf = view.getUint32(ptr + i * 8, true);
-      const len = view.getUint32(ptr + i * 8 + 4, true);
-      out[i] = this.bytes(buf, len);
-    }
-    return out;
-  }
-
-  /** Total bytes of an iovec array without materialising views (checked). */
+  /** Copies `data` into guest memory at `ptr` (checked). */
   writeBytes(ptr: number, data: Uint8Array): void {
     this.check(ptr, data.length);
     this.#u8.set(data, ptr);

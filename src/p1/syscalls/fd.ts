@@ -58,20 +58,21 @@ export function fd_close(ctx: P1Context, fd: number): number {
   return Errno.success;
 }
 
-export function fd_datasync(ctx: P1Context, fd: number): number {
+/** fd_sync and fd_datasync: files flush to storage, streams flush their buffers, directories have nothing to do. */
+function sync(ctx: P1Context, fd: number, dataOnly: boolean): number {
   const r = ctx.slot(fd).resource;
-  if (r instanceof FileDescription) ctx.file(fd, R.FD_DATASYNC).sync(true);
+  if (r instanceof FileDescription) ctx.file(fd, dataOnly ? R.FD_DATASYNC : R.FD_SYNC).sync(dataOnly);
   else if (r instanceof StreamHandle) r.flush();
   else if (!(r instanceof DirDescription)) fail('bad-descriptor');
   return Errno.success;
 }
 
+export function fd_datasync(ctx: P1Context, fd: number): number {
+  return sync(ctx, fd, true);
+}
+
 export function fd_sync(ctx: P1Context, fd: number): number {
-  const r = ctx.slot(fd).resource;
-  if (r instanceof FileDescription) ctx.file(fd, R.FD_SYNC).sync(false);
-  else if (r instanceof StreamHandle) r.flush();
-  else if (!(r instanceof DirDescription)) fail('bad-descriptor');
-  return Errno.success;
+  return sync(ctx, fd, false);
 }
 
 export function fd_fdstat_get(ctx: P1Context, fd: number, out: number): number {
@@ -163,46 +164,39 @@ export function fd_filestat_set_times(ctx: P1Context, fd: number, atim: bigint, 
   return Errno.success;
 }
 
-export function fd_read(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nread: number): number {
-  const target = ctx.io(fd, R.FD_READ);
+/**
+ * Moves bytes between the guest's iovec array and `op`, buffer by buffer,
+ * stopping at the first short transfer; stores the total at `out`. Every
+ * buffer is checked before any byte moves, so a bad iovec transfers nothing.
+ */
+function transfer(ctx: P1Context, iovs: number, iovsLen: number, out: number, op: (buf: Uint8Array) => number): number {
   const mem = ctx.mem;
   const count = iovsLen >>> 0;
   const base = iovs >>> 0;
-  mem.check(nread >>> 0, 4, 4);
+  mem.check(out >>> 0, 4, 4);
   mem.check(base, count * Size.IOVEC, 4);
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const view = mem.view;
-    const len = view.getUint32(base + i * 8 + 4, true);
-    if (len === 0) continue;
-    const n = target.read(mem.bytes(view.getUint32(base + i * 8, true), len));
-    total += n;
-    if (n < len) break;
-  }
-  mem.setU32(nread >>> 0, total);
-  return Errno.success;
-}
-
-export function fd_write(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nwritten: number): number {
-  const target = ctx.io(fd, R.FD_WRITE);
-  const mem = ctx.mem;
-  const count = iovsLen >>> 0;
-  const base = iovs >>> 0;
-  mem.check(nwritten >>> 0, 4, 4);
-  mem.check(base, count * Size.IOVEC, 4);
-  // Check every buffer before writing any, so a bad iovec writes nothing.
   for (let i = 0; i < count; i++) mem.check(mem.view.getUint32(base + i * 8, true), mem.view.getUint32(base + i * 8 + 4, true));
   let total = 0;
   for (let i = 0; i < count; i++) {
     const view = mem.view;
     const len = view.getUint32(base + i * 8 + 4, true);
     if (len === 0) continue;
-    const n = target.write(mem.bytes(view.getUint32(base + i * 8, true), len));
+    const n = op(mem.bytes(view.getUint32(base + i * 8, true), len));
     total += n;
     if (n < len) break;
   }
-  mem.setU32(nwritten >>> 0, total);
+  mem.setU32(out >>> 0, total);
   return Errno.success;
+}
+
+export function fd_read(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nread: number): number {
+  const target = ctx.io(fd, R.FD_READ);
+  return transfer(ctx, iovs, iovsLen, nread, (buf) => target.read(buf));
+}
+
+export function fd_write(ctx: P1Context, fd: number, iovs: number, iovsLen: number, nwritten: number): number {
+  const target = ctx.io(fd, R.FD_WRITE);
+  return transfer(ctx, iovs, iovsLen, nwritten, (buf) => target.write(buf));
 }
 
 function seekable(ctx: P1Context, fd: number, rights: number): FileDescription {
@@ -213,36 +207,22 @@ function seekable(ctx: P1Context, fd: number, rights: number): FileDescription {
 
 export function fd_pread(ctx: P1Context, fd: number, iovs: number, iovsLen: number, offset: bigint, nread: number): number {
   const f = seekable(ctx, fd, R.FD_READ | R.FD_SEEK);
-  const mem = ctx.mem;
-  mem.check(nread >>> 0, 4, 4);
   let at = BigInt.asUintN(64, offset);
-  let total = 0;
-  for (const v of mem.iovecs(iovs >>> 0, iovsLen >>> 0)) {
-    if (v.length === 0) continue;
-    const n = f.pread(v, at);
-    total += n;
+  return transfer(ctx, iovs, iovsLen, nread, (buf) => {
+    const n = f.pread(buf, at);
     at += BigInt(n);
-    if (n < v.length) break;
-  }
-  mem.setU32(nread >>> 0, total);
-  return Errno.success;
+    return n;
+  });
 }
 
 export function fd_pwrite(ctx: P1Context, fd: number, iovs: number, iovsLen: number, offset: bigint, nwritten: number): number {
   const f = seekable(ctx, fd, R.FD_WRITE | R.FD_SEEK);
-  const mem = ctx.mem;
-  mem.check(nwritten >>> 0, 4, 4);
   let at = BigInt.asUintN(64, offset);
-  let total = 0;
-  for (const v of mem.iovecs(iovs >>> 0, iovsLen >>> 0)) {
-    if (v.length === 0) continue;
-    const n = f.pwrite(v, at);
-    total += n;
+  return transfer(ctx, iovs, iovsLen, nwritten, (buf) => {
+    const n = f.pwrite(buf, at);
     at += BigInt(n);
-    if (n < v.length) break;
-  }
-  mem.setU32(nwritten >>> 0, total);
-  return Errno.success;
+    return n;
+  });
 }
 
 export function fd_prestat_get(ctx: P1Context, fd: number, out: number): number {
