@@ -6,7 +6,7 @@ import { DirDescription, FileDescription } from '../../fs/descriptor.js';
 import type { Resource } from '../../table/resource.js';
 import type { FdMeta, P1Context } from '../context.js';
 import { Errno } from '../errno.js';
-import { DIR_RIGHTS, FILE_RIGHTS, FdFlags, LOOKUP_SYMLINK_FOLLOW, OFlags, Rights } from '../layout.js';
+import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, FdFlags, LOOKUP_SYMLINK_FOLLOW, OFlags, Rights } from '../layout.js';
 import { timeChanges, writeFilestat } from './fd.js';
 
 const R = Rights;
@@ -65,9 +65,12 @@ export function path_open(
   const dir = ctx.dir(fd, needed);
   // wasi-testsuite truncation_rights: O_TRUNC without path_filestat_set_size is EPERM.
   if ((o & OFlags.TRUNC) !== 0 && (dirSlot!.meta.base & R.PATH_FILESTAT_SET_SIZE) === 0) fail('not-permitted', 'no right to truncate through this directory');
+  // witx: the new fd's rights come from the directory's inheriting rights; asking for more is ENOTCAPABLE
+  // (as uvwasi). Bits above the defined rights are ignored.
   const inherit = dirSlot!.meta.inheriting;
-  const base = Number(BigInt.asUintN(64, rightsBase) & BigInt(inherit));
-  const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & BigInt(inherit));
+  const base = Number(BigInt.asUintN(64, rightsBase) & BigInt(ALL_RIGHTS));
+  const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & BigInt(ALL_RIGHTS));
+  if ((base & ~inherit) !== 0 || (inheriting & ~inherit) !== 0) fail('not-capable', 'requested rights the directory cannot pass on');
   const name = path(ctx, p, len);
   ctx.mem.check(out >>> 0, 4, 4);
   const opened = dir.open(
