@@ -55,7 +55,7 @@ if [[ -z "$TARGET" ]]; then
   exit 1
 fi
 
-CFLAGS=(--target="$TARGET" "${sysroot_args[@]}" -O2 -std=gnu11 -Wall -Wextra
+CFLAGS=(--target="$TARGET" "${sysroot_args[@]}" -O2 -std=gnu11 -Wl,--strip-debug -Wall -Wextra
         -Wno-unused-parameter -Wno-unused-function -Werror=implicit-function-declaration)
 
 mkdir -p bin
@@ -68,16 +68,31 @@ selected() {
 }
 
 built=0
+failed=()
 for src in c/*.c; do
   name="$(basename "$src" .c)"
   selected "$name" || continue
-  "$CC" "${CFLAGS[@]}" -o "bin/$name.wasm" "$src"
-  built=$((built + 1))
+  if "$CC" "${CFLAGS[@]}" -o "bin/$name.wasm.tmp" "$src"; then
+    mv "bin/$name.wasm.tmp" "bin/$name.wasm"
+    built=$((built + 1))
+  else
+    rm -f "bin/$name.wasm.tmp"
+    failed+=("$src")
+  fi
 done
 for src in wat/*.wat; do
   name="$(basename "$src" .wat)"
   selected "$name" || continue
-  "$WAT2WASM" -o "bin/$name.wasm" "$src"
-  built=$((built + 1))
+  if "$WAT2WASM" -o "bin/$name.wasm.tmp" "$src"; then
+    mv "bin/$name.wasm.tmp" "bin/$name.wasm"
+    built=$((built + 1))
+  else
+    rm -f "bin/$name.wasm.tmp"
+    failed+=("$src")
+  fi
 done
 echo "build.sh: built $built guest(s) into $here/bin (clang target $TARGET)"
+if ((${#failed[@]})); then
+  echo "build.sh: FAILED to build: ${failed[*]}" >&2
+  exit 1
+fi

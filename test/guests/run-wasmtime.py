@@ -8,8 +8,10 @@ Needs the `wasmtime` Python package (pip install wasmtime). Optional: only a
 development aid for checking that the corpus encodes wasmtime's behaviour.
 
 Usage: python3 test/guests/run-wasmtime.py <file.wasm> [args...]
+       python3 test/guests/run-wasmtime.py --manifest <name>
 Prints the guest's stdout, its stderr lines prefixed "stderr: ", then
-"exit: <code>" or "trap: <message>".
+"exit: <code>" or "trap: <message>". With --manifest, wasm/args/env/stdin
+come from manifest.json.
 """
 import json, os, shutil, sys, tempfile
 
@@ -21,14 +23,19 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     wasm, args = sys.argv[1], sys.argv[2:]
+    stdin_text = os.environ.get("GUEST_STDIN", "")
+    env = json.loads(os.environ.get("GUEST_ENV", "{}"))
+    if wasm == "--manifest" and args:
+        here = os.path.dirname(os.path.abspath(__file__))
+        entry = next(e for e in json.load(open(os.path.join(here, "manifest.json"))) if e["name"] == args[0])
+        wasm, args = os.path.join(here, entry["wasm"]), entry["args"]
+        stdin_text, env = entry.get("stdin") or "", entry["env"]
     work = tempfile.mkdtemp(prefix="warden-wasmtime-")
     try:
-        sandbox = os.path.join(work, "sandbox")
-        os.mkdir(sandbox)
+        sandbox = tempfile.mkdtemp(prefix="root-", dir=work)
         paths = {k: os.path.join(work, k) for k in ("stdin", "stdout", "stderr")}
         with open(paths["stdin"], "w") as f:
-            f.write(os.environ.get("GUEST_STDIN", ""))
-        env = json.loads(os.environ.get("GUEST_ENV", "{}"))
+            f.write(stdin_text)
 
         cfg = wasmtime.WasiConfig()
         cfg.argv = [os.path.basename(wasm)] + args

@@ -71,6 +71,24 @@ int main(void) {
     CHECK_MEM(buf, "END", 3);
     CHECK_OK(__wasi_fd_close(fd));
 
+    /* path_open with APPEND|SYNC: either both flags are reported, or SYNC
+     * is refused with notsup and APPEND alone works (wasi-testsuite
+     * path_filestat) */
+    unsigned e = __wasi_path_open(SANDBOX, 0, "sync.txt", __WASI_OFLAGS_CREAT, RW_RIGHTS, 0,
+                                  __WASI_FDFLAGS_APPEND | __WASI_FDFLAGS_SYNC, &fd);
+    CHECK_ERR(e, __WASI_ERRNO_SUCCESS, __WASI_ERRNO_NOTSUP);
+    if (e == 0) {
+        CHECK_OK(__wasi_fd_fdstat_get(fd, &fs));
+        CHECK_EQ(fs.fs_flags & __WASI_FDFLAGS_APPEND, __WASI_FDFLAGS_APPEND);
+        CHECK_EQ(fs.fs_flags & __WASI_FDFLAGS_SYNC, __WASI_FDFLAGS_SYNC);
+        CHECK_OK(__wasi_fd_close(fd));
+    } else {
+        fd = OPEN(SANDBOX, "sync.txt", __WASI_OFLAGS_CREAT, RW_RIGHTS, __WASI_FDFLAGS_APPEND);
+        CHECK_OK(__wasi_fd_fdstat_get(fd, &fs));
+        CHECK_EQ(fs.fs_flags & __WASI_FDFLAGS_APPEND, __WASI_FDFLAGS_APPEND);
+        CHECK_OK(__wasi_fd_close(fd));
+    }
+
     /* closed / unknown fds */
     CHECK_ERR(__wasi_fd_fdstat_get(fd, &fs), __WASI_ERRNO_BADF);
     CHECK_ERR(__wasi_fd_fdstat_set_flags(fd, 0), __WASI_ERRNO_BADF);

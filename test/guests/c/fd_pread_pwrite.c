@@ -133,9 +133,10 @@ int main(void) {
     CHECK_MEM(buf, "ab", 2);
     CHECK_OK(__wasi_fd_close(fd));
 
-    /* rights: pread needs FD_READ, pwrite needs FD_WRITE */
-    __wasi_fd_t ro = OPEN(SANDBOX, "p.bin", 0, __WASI_RIGHTS_FD_READ, 0);
-    __wasi_fd_t wo = OPEN(SANDBOX, "p.bin", 0, __WASI_RIGHTS_FD_WRITE, 0);
+    /* rights: pread needs FD_READ, pwrite needs FD_WRITE (each also needs
+     * FD_SEEK per the witx rights docs, which both fds have here) */
+    __wasi_fd_t ro = OPEN(SANDBOX, "p.bin", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK, 0);
+    __wasi_fd_t wo = OPEN(SANDBOX, "p.bin", 0, __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK, 0);
     CHECK_ERR(__wasi_fd_pwrite(ro, &(__wasi_ciovec_t){(const uint8_t *)"x", 1}, 1, 0, &n),
               __WASI_ERRNO_BADF, __WASI_ERRNO_NOTCAPABLE, __WASI_ERRNO_ACCES, __WASI_ERRNO_PERM);
     CHECK_ERR(__wasi_fd_pread(wo, &(__wasi_iovec_t){buf, 1}, 1, 0, &n),

@@ -106,7 +106,7 @@ int main(void) {
     /* the data reached the file */
     char content[8];
     n = 0;
-    fd = OPEN(SANDBOX, "a.bin", 0, __WASI_RIGHTS_FD_READ, 0);
+    fd = OPEN(SANDBOX, "a.bin", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK, 0);
     CHECK_OK(__wasi_fd_pread(fd, &(__wasi_iovec_t){(uint8_t *)content, 4}, 1, 0, &n));
     CHECK_EQ(n, 4);
     CHECK_MEM(content, "sync", 4);
