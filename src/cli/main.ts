@@ -32,10 +32,16 @@ async function run(cmd: RunCommand): Promise<number> {
   const module = await compile(bytes);
   const ns = new Namespace();
   const preopens: Record<string, string> = {};
+  const hostDirs: HostBackend[] = [];
   cmd.dirs.forEach((d, i) => {
     const at = `/preopen/${i}`;
-    if (d.kind === 'mem-dir') ns.mount(at, new MemoryBackend());
-    else ns.mount(at, new HostBackend(d.host), { readOnly: d.kind === 'ro-dir' });
+    if (d.kind === 'mem-dir') {
+      ns.mount(at, new MemoryBackend());
+    } else {
+      const backend = new HostBackend(d.host);
+      hostDirs.push(backend);
+      ns.mount(at, backend, { readOnly: d.kind === 'ro-dir' });
+    }
     preopens[d.guest] = at;
   });
   const env: Record<string, string> = {};
@@ -49,6 +55,7 @@ async function run(cmd: RunCommand): Promise<number> {
     return wasi.start(instance);
   } finally {
     wasi.close();
+    for (const b of hostDirs) b.close();
   }
 }
 

@@ -1,5 +1,7 @@
-// Owns: a host directory as a backend. Every operation acts on ONE name inside a directory node
-// the resolver reached; the OS is never asked to follow a symlink (lstat, O_NOFOLLOW, lutimes).
+// Owns: a host directory as a backend. Every operation acts on ONE name inside a directory the
+// resolver reached, addressed through a verified directory descriptor (on Linux) so that a host
+// process swapping a directory for a symlink mid-walk cannot redirect it; the OS is never asked
+// to follow a symlink (lstat, O_NOFOLLOW, lutimes).
 // Must not: resolve guest paths (the resolver does) or accept a name with '/' in it.
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -8,9 +10,18 @@ import type { Backend, DirEntry, FileIO, FileType, NodeStat, OpenAccess, TimeCha
 
 const C = fs.constants;
 
-/** A node of a {@link HostBackend}: a host path made of the root and names the resolver checked. */
+/**
+ * A node of a {@link HostBackend}: a name inside a parent directory node (or
+ * the root). Nodes do not hold host descriptors; directories are reached
+ * through the backend's descriptor cache, keyed by device and inode.
+ */
 export interface HostNode {
+  readonly parent: HostNode | undefined;
+  readonly name: string;
+  /** The host path, for messages and for platforms without fd-relative paths. */
   readonly path: string;
+  /** Device and inode seen when the node was looked up (identity of a directory). */
+  readonly key: string;
   /** The lstat taken by the lookup that produced this node, used once by the stat that follows. */
   fresh?: fs.BigIntStats | undefined;
 }
@@ -25,7 +36,7 @@ const codes: Record<string, ErrorCode> = {
   EOVERFLOW: 'overflow', ESPIPE: 'invalid-seek', EPIPE: 'pipe',
 };
 
-/** Runs a host call and maps its errno to an FsError; an error without a known errno code is rethrown as is. */
+/** Runs a host call and maps its errno to an FsError; an error without a known errno code is rethrown as is (a bug to see). */
 function host<T>(f: () => T): T {
   try {
     return f();
@@ -36,7 +47,7 @@ function host<T>(f: () => T): T {
   }
 }
 
-function typeOf(st: fs.BigIntStats | fs.Dirent): FileType {
+function typeOf(st: fs.BigIntStats | fs.Stats): FileType {
   if (st.isFile()) return 'regular-file';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symbolic-link';
@@ -51,27 +62,126 @@ function toStat(st: fs.BigIntStats): NodeStat {
   return { type: typeOf(st), ino: st.ino, nlink: st.nlink, size: st.size, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
 }
 
+const keyOf = (st: fs.BigIntStats | fs.Stats): string => `${st.dev}:${st.ino}`;
+
+/** True where `/proc/self/fd/N/name` resolves `name` inside the directory open as fd N (Linux). */
+function hasProcFd(): boolean {
+  try {
+    return fs.statSync('/proc/self/fd').isDirectory() && fs.readlinkSync('/proc/self/fd/0') !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Options of a {@link HostBackend}. */
+export interface HostBackendOptions {
+  /**
+   * How many directory descriptors to keep open for fd-relative lookups
+   * (least recently used ones are closed beyond it). Default 64.
+   */
+  maxOpenDirs?: number;
+}
+
 /**
- * A directory of the host filesystem, confined: the resolver walks it one
- * name at a time and handles every symlink itself, so no guest path can
- * reach outside it. (The window in which a concurrent host process swaps a
- * directory for a symlink mid-walk is described in docs/security.md.)
+ * A directory of the host filesystem, confined. The resolver walks it one name
+ * at a time and handles every symlink itself, so no guest path can reach
+ * outside it. On Linux every operation names its target as
+ * `/proc/self/fd/<dir>/<name>`, where `<dir>` is a descriptor of the very
+ * directory the resolver checked (verified by device and inode when opened,
+ * with `O_DIRECTORY|O_NOFOLLOW`): a host process that renames directories or
+ * swaps one for a symlink mid-walk cannot redirect an operation outside.
+ * Elsewhere host paths are used, with the window described in docs/security.md.
+ *
+ * Call {@link HostBackend.close} when done to close the directory descriptors.
  */
 export class HostBackend implements Backend<HostNode> {
   readonly label: string;
   readonly #root: HostNode;
+  readonly #rootFd: number;
+  readonly #fdRelative: boolean;
+  readonly #maxOpenDirs: number;
+  /** Directory descriptors by device:inode, in least-recently-used order (Map keeps insertion order). */
+  readonly #dirs = new Map<string, number>();
+  #closed = false;
 
   /** @param root an existing host directory; symlinks in this path itself are resolved once, here. */
-  constructor(root: string) {
+  constructor(root: string, options: HostBackendOptions = {}) {
     let real: string;
     try {
       real = fs.realpathSync(root);
     } catch {
       throw new ConfigError(`host directory "${root}" does not exist`);
     }
-    if (!fs.statSync(real).isDirectory()) throw new ConfigError(`"${root}" is not a directory`);
-    this.#root = { path: real };
+    const st = fs.statSync(real, { bigint: true });
+    if (!st.isDirectory()) throw new ConfigError(`"${root}" is not a directory`);
+    this.#rootFd = fs.openSync(real, C.O_RDONLY | C.O_DIRECTORY);
+    const opened = fs.fstatSync(this.#rootFd, { bigint: true });
+    this.#root = { parent: undefined, name: '', path: real, key: keyOf(opened) };
+    this.#fdRelative = hasProcFd();
+    this.#maxOpenDirs = Math.max(1, options.maxOpenDirs ?? 64);
     this.label = `host:${real}`;
+  }
+
+  /** True if operations go through verified directory descriptors (Linux), false if through host paths. */
+  get fdRelative(): boolean {
+    return this.#fdRelative;
+  }
+
+  /** Host descriptors this backend holds open right now (the root's and cached directories'). */
+  get openDescriptors(): number {
+    return this.#closed ? 0 : 1 + this.#dirs.size;
+  }
+
+  /** Closes every directory descriptor the backend holds. Files still open keep their own descriptors. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const fd of this.#dirs.values()) fs.closeSync(fd);
+    this.#dirs.clear();
+    fs.closeSync(this.#rootFd);
+  }
+
+  /** A descriptor of directory `node`, verified to be the inode the lookup saw. */
+  #dirFd(node: HostNode): number {
+    if (this.#closed) throw new FsError('bad-descriptor', 'the host backend was closed');
+    if (node.parent === undefined) return this.#rootFd;
+    const cached = this.#dirs.get(node.key);
+    if (cached !== undefined) {
+      this.#dirs.delete(node.key);
+      this.#dirs.set(node.key, cached);
+      return cached;
+    }
+    const fd = host(() => fs.openSync(this.#at(node.parent!, node.name), C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW));
+    const st = fs.fstatSync(fd);
+    if (keyOf(st) !== node.key) {
+      // The name now designates another directory than the one the resolver checked: refuse.
+      fs.closeSync(fd);
+      throw new FsError('no-entry', `${node.path} changed during the lookup`);
+    }
+    this.#dirs.set(node.key, fd);
+    if (this.#dirs.size > this.#maxOpenDirs) {
+      const [oldKey, oldFd] = this.#dirs.entries().next().value as [string, number];
+      this.#dirs.delete(oldKey);
+      fs.closeSync(oldFd);
+    }
+    return fd;
+  }
+
+  /** The host path that names `name` inside directory `dir`: fd-relative where possible. */
+  #at(dir: HostNode, name: string): string {
+    if (name.includes('/') || name === '' || name === '.' || name === '..') throw new Error(`HostBackend was given "${name}", which is not a single name (a resolver bug)`);
+    return this.#fdRelative ? `/proc/self/fd/${this.#dirFd(dir)}/${name}` : join(dir.path, name);
+  }
+
+  /** The host path of `node` itself. */
+  #self(node: HostNode): string {
+    if (node.parent === undefined) return this.#fdRelative ? `/proc/self/fd/${this.#rootFd}` : node.path;
+    return this.#at(node.parent, node.name);
+  }
+
+  #child(dir: HostNode, name: string, st: fs.BigIntStats | undefined): HostNode {
+    const s = st ?? host(() => fs.lstatSync(this.#at(dir, name), { bigint: true }));
+    return { parent: dir, name, path: join(dir.path, name), key: keyOf(s), fresh: st };
   }
 
   root(): HostNode {
@@ -79,39 +189,39 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   stat(node: HostNode): NodeStat {
-    const st = node.fresh ?? host(() => fs.lstatSync(node.path, { bigint: true }));
+    const st = node.fresh ?? (node.parent === undefined ? host(() => fs.fstatSync(this.#rootFd, { bigint: true })) : host(() => fs.lstatSync(this.#self(node), { bigint: true })));
     node.fresh = undefined;
     return toStat(st);
   }
 
   lookup(dir: HostNode, name: string): HostNode | undefined {
-    const path = join(dir.path, name);
-    const st = host(() => fs.lstatSync(path, { bigint: true, throwIfNoEntry: false }));
-    return st === undefined ? undefined : { path, fresh: st };
+    const st = host(() => fs.lstatSync(this.#at(dir, name), { bigint: true, throwIfNoEntry: false }));
+    return st === undefined ? undefined : this.#child(dir, name, st);
   }
 
   nodeKey(node: HostNode): unknown {
-    const st = host(() => fs.lstatSync(node.path, { bigint: true }));
-    return `${st.dev}:${st.ino}`;
+    return node.key;
   }
 
   readlink(node: HostNode): string {
-    return host(() => fs.readlinkSync(node.path, 'utf8'));
+    return host(() => fs.readlinkSync(this.#self(node), 'utf8'));
   }
 
   readdir(dir: HostNode): DirEntry[] {
-    const names = host(() => fs.readdirSync(dir.path)).sort();
+    const base = this.#self(dir);
+    const names = host(() => fs.readdirSync(base)).sort();
     const out: DirEntry[] = [];
     for (const name of names) {
-      const st = fs.lstatSync(join(dir.path, name), { bigint: true, throwIfNoEntry: false });
+      const st = fs.lstatSync(this.#at(dir, name), { bigint: true, throwIfNoEntry: false });
       if (st !== undefined) out.push({ name, type: typeOf(st), ino: st.ino });
     }
     return out;
   }
 
   open(node: HostNode, access: OpenAccess): FileIO {
+    if (node.parent === undefined) throw new FsError('is-directory');
     const mode = access.read && access.write ? C.O_RDWR : access.write ? C.O_WRONLY : C.O_RDONLY;
-    const fd = host(() => fs.openSync(node.path, mode | C.O_NOFOLLOW));
+    const fd = host(() => fs.openSync(this.#self(node), mode | C.O_NOFOLLOW));
     if (fs.fstatSync(fd).isDirectory()) {
       fs.closeSync(fd);
       throw new FsError('is-directory');
@@ -120,47 +230,62 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   setTimes(node: HostNode, atime: TimeChange, mtime: TimeChange): void {
-    const st = host(() => fs.lstatSync(node.path, { bigint: true }));
+    const path = this.#self(node);
+    const st = host(() => fs.lstatSync(path, { bigint: true }));
     const now = Date.now() / 1000;
+    // Node takes seconds as a double: whole and half seconds are exact, finer times round to ~0.25 µs.
     const pick = (c: TimeChange, currentNs: bigint): number =>
       c.kind === 'now' ? now : c.kind === 'set' ? Number(c.ns) / 1e9 : Number(currentNs) / 1e9;
-    host(() => fs.lutimesSync(node.path, pick(atime, st.atimeNs), pick(mtime, st.mtimeNs)));
+    host(() => fs.lutimesSync(path, pick(atime, st.atimeNs), pick(mtime, st.mtimeNs)));
   }
 
   createFile(dir: HostNode, name: string): HostNode {
-    const path = join(dir.path, name);
-    const fd = host(() => fs.openSync(path, C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW, 0o666));
+    const fd = host(() => fs.openSync(this.#at(dir, name), C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW, 0o666));
+    const st = fs.fstatSync(fd, { bigint: true });
     fs.closeSync(fd);
-    return { path };
+    return { parent: dir, name, path: join(dir.path, name), key: keyOf(st) };
   }
 
   mkdir(dir: HostNode, name: string): HostNode {
-    const path = join(dir.path, name);
-    host(() => fs.mkdirSync(path, 0o777));
-    return { path };
+    host(() => fs.mkdirSync(this.#at(dir, name), 0o777));
+    return this.#child(dir, name, undefined);
   }
 
   symlink(dir: HostNode, name: string, target: string): void {
-    host(() => fs.symlinkSync(target, join(dir.path, name)));
+    host(() => fs.symlinkSync(target, this.#at(dir, name)));
   }
 
   link(dir: HostNode, name: string, node: HostNode): void {
-    host(() => fs.linkSync(node.path, join(dir.path, name)));
+    // link(2) does not follow a symlink in its source, so the source stays the node itself.
+    const source = this.#self(node);
+    if (node.parent === undefined || host(() => fs.lstatSync(source)).isDirectory()) throw new FsError('not-permitted', 'hard links to directories are not allowed');
+    host(() => fs.linkSync(source, this.#at(dir, name)));
   }
 
   unlink(dir: HostNode, name: string): void {
-    const path = join(dir.path, name);
+    const path = this.#at(dir, name);
     const st = host(() => fs.lstatSync(path));
     if (st.isDirectory()) throw new FsError('is-directory');
     host(() => fs.unlinkSync(path));
   }
 
   rmdir(dir: HostNode, name: string): void {
-    host(() => fs.rmdirSync(join(dir.path, name)));
+    const path = this.#at(dir, name);
+    const st = host(() => fs.lstatSync(path));
+    host(() => fs.rmdirSync(path));
+    this.#forget(keyOf(st));
   }
 
   rename(fromDir: HostNode, fromName: string, toDir: HostNode, toName: string): void {
-    host(() => fs.renameSync(join(fromDir.path, fromName), join(toDir.path, toName)));
+    host(() => fs.renameSync(this.#at(fromDir, fromName), this.#at(toDir, toName)));
+  }
+
+  #forget(key: string): void {
+    const fd = this.#dirs.get(key);
+    if (fd !== undefined) {
+      this.#dirs.delete(key);
+      fs.closeSync(fd);
+    }
   }
 }
 
