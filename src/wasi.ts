@@ -5,7 +5,7 @@ import { ConfigError, ModuleError, ProcExit, Trap, WardenError } from './errors.
 import { monotonicNs, realtimeNs } from './clock.js';
 import { DirDescription } from './fs/descriptor.js';
 import { Namespace } from './fs/namespace.js';
-import { fillRandom } from './fs/virtual/virtual-backend.js';
+import { pooledRandom } from './random.js';
 import { BytesSource, CallbackSink, CallbackSource, CaptureSink, NullStream, StreamHandle } from './io/stream.js';
 import { P1Context, type Clocks, type FdMeta } from './p1/context.js';
 import { createImports, type Tracer } from './p1/imports.js';
@@ -59,7 +59,7 @@ export interface WasiOptions {
   sharedBudget?: HandleBudget;
   /** Time sources. Default: the platform's wall clock and `performance.now()`. */
   clocks?: Partial<Clocks>;
-  /** Source of random bytes for random_get. Default: `crypto.getRandomValues`. */
+  /** Source of random bytes for random_get. Default: `crypto.getRandomValues`, pooled ({@link pooledRandom}). */
   random?: (into: Uint8Array) => void;
   /** Called after every WASI call with its arguments and result (the CLI's `--trace`). */
   trace?: Tracer;
@@ -168,7 +168,7 @@ export class Wasi {
     for (const a of options.args ?? []) {
       if (a.includes('\0')) throw new ConfigError('arguments cannot contain NUL bytes');
     }
-    this.#ctx = new P1Context(this.fds, args, envList.map((e) => encoder.encode(e)), defaultClocks(options.clocks ?? {}), options.random ?? fillRandom);
+    this.#ctx = new P1Context(this.fds, args, envList.map((e) => encoder.encode(e)), defaultClocks(options.clocks ?? {}), options.random ?? pooledRandom);
 
     this.fds.insertAt(0, inputHandle(options.stdin), { base: STREAM_RIGHTS, inheriting: 0 });
     this.fds.insertAt(1, outputHandle(options.stdout), { base: STREAM_RIGHTS, inheriting: 0 });

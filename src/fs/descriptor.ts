@@ -96,7 +96,12 @@ export class FileDescription extends Resource {
 
   /** Metadata of the file. */
   stat(): Stat {
-    if (this.location !== undefined) return R.statLocation(this.location);
+    if (this.location !== undefined) {
+      if (this.io.stat === undefined) return R.statLocation(this.location);
+      const st = this.io.stat() as Stat;
+      st.dev = this.location.mount.dev;
+      return st;
+    }
     if (this.statFallback !== undefined) return this.statFallback();
     return { type: 'regular-file', dev: 0n, ino: 0n, nlink: 1n, size: this.io.size(), atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
   }
@@ -118,7 +123,8 @@ export class FileDescription extends Resource {
   /** Changes access/modification times. */
   setTimes(atime: TimeChange, mtime: TimeChange): void {
     if (this.location === undefined) fail('unsupported', 'this file has no timestamps');
-    this.location.mount.backend.setTimes(this.location.node, atime, mtime);
+    if (this.io.setTimes !== undefined) this.io.setTimes(atime, mtime);
+    else this.location.mount.backend.setTimes(this.location.node, atime, mtime);
   }
 
   /** Flushes to durable storage. */
@@ -174,6 +180,11 @@ export class DirDescription extends Resource {
    * pieces sees one consistent list and costs O(n) in all.
    */
   list(cookie: bigint): ListedEntry[] {
+    return [...this.entries(cookie)];
+  }
+
+  /** Like {@link list}, one entry at a time, so a reader that stops early pays only for what it took. */
+  *entries(cookie: bigint): IterableIterator<ListedEntry> {
     if (cookie === 0n || this.#listing === undefined) {
       const self = R.statLocation(this.location);
       const up = this.parent === undefined ? self : R.statLocation(this.parent);
@@ -184,9 +195,8 @@ export class DirDescription extends Resource {
       ];
     }
     const listing = this.#listing;
-    const out: ListedEntry[] = [];
-    for (let i = cookie; i < BigInt(listing.length); i++) out.push({ ...listing[Number(i)]!, next: i + 1n });
-    return out;
+    if (cookie >= BigInt(listing.length)) return;
+    for (let i = Number(cookie); i < listing.length; i++) yield { ...listing[i]!, next: BigInt(i + 1) };
   }
 
   /** Opens `path` below this directory. */

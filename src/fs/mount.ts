@@ -6,6 +6,8 @@ import type { AnyBackend } from './types.js';
 export interface Mount {
   /** Unique per namespace; reported as the device number of the mount's nodes. */
   readonly id: number;
+  /** `id` as the device number stats report. */
+  readonly dev: bigint;
   readonly backend: AnyBackend;
   /** Mounts whose mount points are directories of this mount, by the mount point's node key. */
   readonly children: Map<unknown, Mount>;

@@ -47,7 +47,8 @@ export class Namespace {
   }
 
   #newMount(backend: AnyBackend): Mount {
-    return { id: this.#nextId++, backend, children: new Map() };
+    const id = this.#nextId++;
+    return { id, dev: BigInt(id), backend, children: new Map() };
   }
 
   #walk(): R.Walk {
@@ -101,7 +102,7 @@ export class Namespace {
    */
   openDir(path: string): DirDescription {
     const r = R.resolve(this.#walk(), this.#rel(path), true);
-    if (r.stat.type !== 'directory') throw new FsError('not-directory', `${path} is not a directory`);
+    if (r.type !== 'directory') throw new FsError('not-directory', `${path} is not a directory`);
     return new DirDescription(r.location, this.limits);
   }
 

@@ -5,7 +5,7 @@
 import { FsError, fail } from '../errors.js';
 import { DEFAULT_PATH_LIMITS, type PathLimits } from './limits.js';
 import { nodeKey, type Location, type Mount } from './mount.js';
-import type { FileIO, NodeStat, Stat, TimeChange } from './types.js';
+import type { FileIO, FileType, NodeStat, Stat, TimeChange } from './types.js';
 
 const utf8 = new TextEncoder();
 
@@ -31,7 +31,7 @@ export interface Walk {
 /** The result of resolving a path to its final node. */
 export interface Resolved {
   readonly location: Location;
-  readonly stat: NodeStat;
+  readonly type: FileType;
   /** The directory the final node was found in (the start itself when the path was `.`). */
   readonly parent: Location | undefined;
 }
@@ -46,6 +46,12 @@ export interface ResolvedParent {
 
 function statOf(loc: Location): NodeStat {
   return loc.mount.backend.stat(loc.node);
+}
+
+/** The type of a location's node: all the walk needs of each component. */
+function typeOf(loc: Location): FileType {
+  const b = loc.mount.backend;
+  return b.typeOf === undefined ? b.stat(loc.node).type : b.typeOf(loc.node);
 }
 
 function checkPath(path: string, limits: PathLimits): void {
@@ -83,7 +89,7 @@ function child(dir: Location, name: string): Location | undefined {
 function walkParts(
   walk: Walk,
   stack: Location[],
-  stats: NodeStat[],
+  types: FileType[],
   queue: string[],
   followLast: boolean,
   state: { hops: number; trailingSlash: boolean },
@@ -91,20 +97,19 @@ function walkParts(
   while (queue.length > 0) {
     const comp = queue.shift()!;
     const top = stack[stack.length - 1]!;
-    const topStat = stats[stats.length - 1]!;
-    if (topStat.type !== 'directory') fail('not-directory');
+    if (types[types.length - 1] !== 'directory') fail('not-directory');
     if (comp === '.') continue;
     if (comp === '..') {
       if (stack.length === 1) fail('not-permitted', 'path climbs above its base directory');
       stack.pop();
-      stats.pop();
+      types.pop();
       continue;
     }
     checkName(comp, walk.limits);
     const next = child(top, comp) ?? fail('no-entry');
-    const st = statOf(next);
+    const type = typeOf(next);
     const last = queue.length === 0;
-    if (st.type === 'symbolic-link' && (!last || followLast || state.trailingSlash)) {
+    if (type === 'symbolic-link' && (!last || followLast || state.trailingSlash)) {
       if (++state.hops > walk.limits.maxSymlinkHops) fail('loop', 'too many levels of symbolic links');
       const target = next.mount.backend.readlink(next.node);
       if (target.length === 0) fail('no-entry', 'empty symbolic link');
@@ -115,15 +120,16 @@ function walkParts(
       continue;
     }
     stack.push(next);
-    stats.push(st);
+    types.push(type);
   }
 }
 
-function begin(walk: Walk, path: string): { stack: Location[]; stats: NodeStat[]; parts: string[]; trailingSlash: boolean } {
+function begin(walk: Walk, path: string): { stack: Location[]; types: FileType[]; parts: string[]; trailingSlash: boolean } {
   checkPath(path, walk.limits);
   if (path.startsWith('/')) fail('not-permitted', 'absolute path leaves the base directory');
   const { parts, trailingSlash } = split(path);
-  return { stack: [walk.start], stats: [statOf(walk.start)], parts, trailingSlash };
+  // The start of a walk is a directory by construction: no need to ask the backend.
+  return { stack: [walk.start], types: ['directory'], parts, trailingSlash };
 }
 
 /**
@@ -132,12 +138,12 @@ function begin(walk: Walk, path: string): { stack: Location[]; stats: NodeStat[]
  * requires the result to be a directory.
  */
 export function resolve(walk: Walk, path: string, follow: boolean): Resolved {
-  const { stack, stats, parts, trailingSlash } = begin(walk, path);
+  const { stack, types, parts, trailingSlash } = begin(walk, path);
   const state = { hops: 0, trailingSlash };
-  walkParts(walk, stack, stats, parts, follow, state);
-  const stat = stats[stats.length - 1]!;
-  if (state.trailingSlash && stat.type !== 'directory') fail('not-directory');
-  return { location: stack[stack.length - 1]!, stat, parent: stack.length > 1 ? stack[stack.length - 2] : undefined };
+  walkParts(walk, stack, types, parts, follow, state);
+  const type = types[types.length - 1]!;
+  if (state.trailingSlash && type !== 'directory') fail('not-directory');
+  return { location: stack[stack.length - 1]!, type, parent: stack.length > 1 ? stack[stack.length - 2] : undefined };
 }
 
 /**
@@ -147,23 +153,25 @@ export function resolve(walk: Walk, path: string, follow: boolean): Resolved {
  * full (so escapes still fail as escapes) and then fails with `dotCode`.
  */
 export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode']): ResolvedParent {
-  const { stack, stats, parts, trailingSlash } = begin(walk, path);
+  const { stack, types, parts, trailingSlash } = begin(walk, path);
   const name = parts.pop();
   if (name === undefined || name === '.' || name === '..') {
     if (name !== undefined) parts.push(name);
-    walkParts(walk, stack, stats, parts, true, { hops: 0, trailingSlash });
+    walkParts(walk, stack, types, parts, true, { hops: 0, trailingSlash });
     fail(dotCode);
   }
   const state = { hops: 0, trailingSlash: false };
-  walkParts(walk, stack, stats, parts, true, state);
-  if (stats[stats.length - 1]!.type !== 'directory') fail('not-directory');
+  walkParts(walk, stack, types, parts, true, state);
+  if (types[types.length - 1] !== 'directory') fail('not-directory');
   checkName(name, walk.limits);
   return { dir: stack[stack.length - 1]!, name, trailingSlash };
 }
 
 /** Metadata of a location, with the device number of its mount. */
 export function statLocation(loc: Location): Stat {
-  return { ...statOf(loc), dev: BigInt(loc.mount.id) };
+  const st = statOf(loc) as Stat; // backends return a fresh object per call
+  st.dev = loc.mount.dev;
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -182,8 +190,8 @@ export interface OpenRequest {
 
 /** An opened node: a directory (no I/O object) or a file with its backend I/O. */
 export type Opened =
-  | { kind: 'directory'; location: Location; parent: Location | undefined; stat: NodeStat }
-  | { kind: 'file'; location: Location; io: FileIO; stat: NodeStat };
+  | { kind: 'directory'; location: Location; parent: Location | undefined }
+  | { kind: 'file'; location: Location; io: FileIO };
 
 /** Opens (and maybe creates) the node at `path`. */
 export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
@@ -195,7 +203,7 @@ export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
       if (p.trailingSlash || req.directory) fail('is-directory', 'cannot create a regular file with a trailing slash');
       const node = p.dir.mount.backend.createFile(p.dir.node, p.name);
       const location = { mount: p.dir.mount, node };
-      return { kind: 'file', location, io: location.mount.backend.open(node, req), stat: statOf(location) };
+      return { kind: 'file', location, io: location.mount.backend.open(node, req) };
     }
     if (req.exclusive) fail('exist');
     // The name exists: resolve it in full (following a final symlink if asked).
@@ -203,12 +211,12 @@ export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
   } else {
     resolved = resolve(walk, path, req.follow);
   }
-  const { location, stat } = resolved;
-  if (stat.type === 'symbolic-link') fail('loop', 'O_NOFOLLOW on a symbolic link');
-  if (stat.type === 'directory') {
+  const { location, type } = resolved;
+  if (type === 'symbolic-link') fail('loop', 'O_NOFOLLOW on a symbolic link');
+  if (type === 'directory') {
     // Linux: open(dir, O_CREAT) is EISDIR, like opening a directory for writing.
     if (req.write || req.truncate || req.create) fail('is-directory');
-    return { kind: 'directory', location, parent: resolved.parent, stat };
+    return { kind: 'directory', location, parent: resolved.parent };
   }
   if (req.directory) fail('not-directory');
   const io = location.mount.backend.open(location.node, req);
@@ -220,7 +228,7 @@ export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
       throw e;
     }
   }
-  return { kind: 'file', location, io, stat: statOf(location) };
+  return { kind: 'file', location, io };
 }
 
 /** Creates a directory at `path`. */
@@ -242,8 +250,7 @@ export function rmdirAt(walk: Walk, path: string): void {
 export function unlinkAt(walk: Walk, path: string): void {
   const p = resolveParent(walk, path, 'is-directory');
   const target = child(p.dir, p.name) ?? fail('no-entry');
-  const type = statOf(target).type;
-  if (type === 'directory') fail('is-directory');
+  if (typeOf(target) === 'directory') fail('is-directory');
   if (p.trailingSlash) fail('not-directory');
   p.dir.mount.backend.unlink(p.dir.node, p.name);
 }
@@ -256,7 +263,7 @@ export function symlinkAt(walk: Walk, target: string, path: string): void {
   const existing = child(p.dir, p.name);
   if (existing !== undefined) {
     // Linux: "file/" names a non-directory with a trailing slash, so ENOTDIR (wasi-testsuite path_symlink_trailing_slashes).
-    if (p.trailingSlash && statOf(existing).type !== 'directory') fail('not-directory');
+    if (p.trailingSlash && typeOf(existing) !== 'directory') fail('not-directory');
     fail('exist');
   }
   if (p.trailingSlash) fail('no-entry', 'a symbolic link name cannot end in a slash');
@@ -266,14 +273,14 @@ export function symlinkAt(walk: Walk, target: string, path: string): void {
 /** Reads the target of the symbolic link at `path`. */
 export function readlinkAt(walk: Walk, path: string): string {
   const r = resolve(walk, path, false);
-  if (r.stat.type !== 'symbolic-link') fail('invalid', 'not a symbolic link');
+  if (r.type !== 'symbolic-link') fail('invalid', 'not a symbolic link');
   return r.location.mount.backend.readlink(r.location.node);
 }
 
 /** Adds a hard link at `to` (from `toWalk`) for the node at `from` (from `fromWalk`). */
 export function linkAt(fromWalk: Walk, from: string, follow: boolean, toWalk: Walk, to: string): void {
   const src = resolve(fromWalk, from, follow);
-  if (src.stat.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
+  if (src.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
   const p = resolveParent(toWalk, to, 'exist');
   if (child(p.dir, p.name) !== undefined) fail('exist');
   if (p.trailingSlash) fail('no-entry');
@@ -287,11 +294,11 @@ export function renameAt(fromWalk: Walk, from: string, toWalk: Walk, to: string)
   const d = resolveParent(toWalk, to, 'busy');
   const src = child(s.dir, s.name) ?? fail('no-entry');
   if (src.mount !== s.dir.mount) fail('busy', 'a mount point cannot be renamed');
-  const srcType = statOf(src).type;
+  const srcType = typeOf(src);
   const dst = child(d.dir, d.name);
   if (dst !== undefined && dst.mount !== d.dir.mount) fail('busy', 'a mount point cannot be replaced');
   if (s.dir.mount !== d.dir.mount) fail('cross-device');
-  const dstType = dst === undefined ? undefined : statOf(dst).type;
+  const dstType = dst === undefined ? undefined : typeOf(dst);
   if (srcType !== 'directory') {
     if (s.trailingSlash) fail('not-directory');
     if (dstType === 'directory') fail('is-directory');

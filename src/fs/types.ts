@@ -60,6 +60,13 @@ export interface FileIO {
   truncate(size: bigint): void;
   /** Flushes data (and metadata unless `dataOnly`) to durable storage. */
   sync(dataOnly: boolean): void;
+  /**
+   * Metadata of the open file itself (e.g. `fstat`), when the backend can give
+   * it more cheaply or more exactly than a stat of the node by name.
+   */
+  stat?(): NodeStat;
+  /** Changes the open file's times (e.g. `futimes`), when the backend prefers that to a change by name. */
+  setTimes?(atime: TimeChange, mtime: TimeChange): void;
   /** Releases what the open file holds. Called once, when the last description closes. */
   close(): void;
   /**
@@ -83,6 +90,12 @@ export interface Backend<N extends object = object> {
   root(): N;
   /** Metadata of a node (symlinks are not followed). */
   stat(node: N): NodeStat;
+  /**
+   * Just the type of a node, when the backend knows it more cheaply than a
+   * full stat (the resolver needs only the type of each component it walks).
+   * Defaults to `stat(node).type`.
+   */
+  typeOf?(node: N): FileType;
   /** The child called `name` of directory `dir`, or undefined if there is none. */
   lookup(dir: N, name: string): N | undefined;
   /** Target of a symbolic link node. */

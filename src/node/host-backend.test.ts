@@ -26,7 +26,7 @@ test('a directory swapped for a symlink after the lookup cannot redirect the nex
   try {
     assert.equal(b.fdRelative, true);
     const sub = b.lookup(b.root(), 'sub')!;
-    assert.equal(b.stat(sub).type, 'directory');
+    assert.equal(b.typeOf(sub), 'directory');
     // A host process swaps box/sub for a symlink to the outside directory.
     renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
     symlinkSync(join(t.root, 'outside'), join(t.box, 'sub'));
@@ -42,10 +42,31 @@ test('a directory swapped for another directory after the lookup is refused (ino
   const b = new HostBackend(t.box);
   try {
     const sub = b.lookup(b.root(), 'sub')!;
-    b.stat(sub);
     renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
     renameSync(join(t.root, 'outside'), join(t.box, 'sub'));
     assert.throws(() => b.lookup(sub, 'file.txt'), (e: unknown) => e instanceof FsError && e.errorCode === 'no-entry');
+    assert.throws(() => b.stat(sub), (e: unknown) => e instanceof FsError && e.errorCode === 'no-entry');
+  } finally {
+    b.close();
+    t.done();
+  }
+});
+
+test('a directory already in use keeps designating itself when a host process swaps its name', () => {
+  const t = tree();
+  const b = new HostBackend(t.box);
+  try {
+    const sub = b.lookup(b.root(), 'sub')!;
+    assert.equal(b.stat(sub).type, 'directory'); // reaches sub through its own descriptor
+    renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
+    renameSync(join(t.root, 'outside'), join(t.box, 'sub'));
+    // Like a held directory fd: it follows the directory, never the one swapped in at its name.
+    const f = b.lookup(sub, 'file.txt')!;
+    const io = b.open(f, { read: true, write: false });
+    const buf = new Uint8Array(16);
+    const n = io.read(buf, 0n);
+    io.close();
+    assert.equal(new TextDecoder().decode(buf.subarray(0, n)), 'inside');
   } finally {
     b.close();
     t.done();

@@ -22,8 +22,8 @@ export interface HostNode {
   readonly path: string;
   /** Device and inode seen when the node was looked up (identity of a directory). */
   readonly key: string;
-  /** The lstat taken by the lookup that produced this node, used once by the stat that follows. */
-  fresh?: fs.BigIntStats | undefined;
+  /** The type seen by the lookup; a directory is then always reached through its own verified descriptor. */
+  readonly type: FileType;
 }
 
 const codes: Record<string, ErrorCode> = {
@@ -60,6 +60,16 @@ function typeOf(st: fs.BigIntStats | fs.Stats): FileType {
 
 function toStat(st: fs.BigIntStats): NodeStat {
   return { type: typeOf(st), ino: st.ino, nlink: st.nlink, size: st.size, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+}
+
+/**
+ * The (atime, mtime) pair Node's utimes functions take, in seconds as doubles:
+ * whole and half seconds are exact, finer times round to about 0.25 µs.
+ */
+function seconds(atime: TimeChange, mtime: TimeChange, current: fs.BigIntStats): [number, number] {
+  const now = Date.now() / 1000;
+  const pick = (c: TimeChange, currentNs: bigint): number => (c.kind === 'now' ? now : c.kind === 'set' ? Number(c.ns) / 1e9 : Number(currentNs) / 1e9);
+  return [pick(atime, current.atimeNs), pick(mtime, current.mtimeNs)];
 }
 
 const keyOf = (st: fs.BigIntStats | fs.Stats): string => `${st.dev}:${st.ino}`;
@@ -116,7 +126,7 @@ export class HostBackend implements Backend<HostNode> {
     if (!st.isDirectory()) throw new ConfigError(`"${root}" is not a directory`);
     this.#rootFd = fs.openSync(real, C.O_RDONLY | C.O_DIRECTORY);
     const opened = fs.fstatSync(this.#rootFd, { bigint: true });
-    this.#root = { parent: undefined, name: '', path: real, key: keyOf(opened) };
+    this.#root = { parent: undefined, name: '', path: real, key: keyOf(opened), type: 'directory' };
     this.#fdRelative = hasProcFd();
     this.#maxOpenDirs = Math.max(1, options.maxOpenDirs ?? 64);
     this.label = `host:${real}`;
@@ -179,9 +189,8 @@ export class HostBackend implements Backend<HostNode> {
     return this.#at(node.parent, node.name);
   }
 
-  #child(dir: HostNode, name: string, st: fs.BigIntStats | undefined): HostNode {
-    const s = st ?? host(() => fs.lstatSync(this.#at(dir, name), { bigint: true }));
-    return { parent: dir, name, path: join(dir.path, name), key: keyOf(s), fresh: st };
+  #child(dir: HostNode, name: string, st: fs.Stats): HostNode {
+    return { parent: dir, name, path: `${dir.path}/${name}`, key: keyOf(st), type: typeOf(st) };
   }
 
   root(): HostNode {
@@ -189,13 +198,20 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   stat(node: HostNode): NodeStat {
-    const st = node.fresh ?? (node.parent === undefined ? host(() => fs.fstatSync(this.#rootFd, { bigint: true })) : host(() => fs.lstatSync(this.#self(node), { bigint: true })));
-    node.fresh = undefined;
+    // A directory is asked through its own verified descriptor, so a symlink swapped in at its
+    // name cannot make it report (or lead to) something else.
+    const st = node.type === 'directory' ? host(() => fs.fstatSync(this.#dirFd(node), { bigint: true })) : host(() => fs.lstatSync(this.#self(node), { bigint: true }));
     return toStat(st);
   }
 
+  typeOf(node: HostNode): FileType {
+    return node.type;
+  }
+
   lookup(dir: HostNode, name: string): HostNode | undefined {
-    const st = host(() => fs.lstatSync(this.#at(dir, name), { bigint: true, throwIfNoEntry: false }));
+    // Type and identity only: number stats are cheaper than bigint ones, and the
+    // key only has to tell inodes apart (inode numbers above 2^53 do not occur in practice).
+    const st = host(() => fs.lstatSync(this.#at(dir, name), { throwIfNoEntry: false }));
     return st === undefined ? undefined : this.#child(dir, name, st);
   }
 
@@ -208,47 +224,49 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   readdir(dir: HostNode): DirEntry[] {
-    const base = this.#self(dir);
-    const names = host(() => fs.readdirSync(base)).sort();
+    const base = this.#fdRelative ? `/proc/self/fd/${this.#dirFd(dir)}` : dir.path;
+    const names = host(() => fs.readdirSync(base));
     const out: DirEntry[] = [];
+    // One lstat per entry for its inode number (Node's readdir does not expose d_ino); number
+    // stats suffice and cost less than bigint ones. The order is the host's, which is stable.
     for (const name of names) {
-      const st = fs.lstatSync(this.#at(dir, name), { bigint: true, throwIfNoEntry: false });
-      if (st !== undefined) out.push({ name, type: typeOf(st), ino: st.ino });
+      const st = fs.lstatSync(this.#at(dir, name), { throwIfNoEntry: false });
+      if (st !== undefined) out.push({ name, type: typeOf(st), ino: BigInt(st.ino) });
     }
     return out;
   }
 
   open(node: HostNode, access: OpenAccess): FileIO {
-    if (node.parent === undefined) throw new FsError('is-directory');
+    if (node.type === 'directory') throw new FsError('is-directory');
     const mode = access.read && access.write ? C.O_RDWR : access.write ? C.O_WRONLY : C.O_RDONLY;
-    const fd = host(() => fs.openSync(this.#self(node), mode | C.O_NOFOLLOW));
-    if (fs.fstatSync(fd).isDirectory()) {
-      fs.closeSync(fd);
-      throw new FsError('is-directory');
-    }
-    return new HostFileIO(fd);
+    // O_NOFOLLOW: a symlink swapped in at the name fails (ELOOP). A directory swapped in opens,
+    // but reads and writes on it fail (EISDIR): nothing outside is reached either way.
+    return new HostFileIO(host(() => fs.openSync(this.#self(node), mode | C.O_NOFOLLOW)));
   }
 
   setTimes(node: HostNode, atime: TimeChange, mtime: TimeChange): void {
+    if (node.type === 'directory') {
+      const fd = this.#dirFd(node);
+      const current = host(() => fs.fstatSync(fd, { bigint: true }));
+      host(() => fs.futimesSync(fd, ...seconds(atime, mtime, current)));
+      return;
+    }
     const path = this.#self(node);
     const st = host(() => fs.lstatSync(path, { bigint: true }));
-    const now = Date.now() / 1000;
-    // Node takes seconds as a double: whole and half seconds are exact, finer times round to ~0.25 µs.
-    const pick = (c: TimeChange, currentNs: bigint): number =>
-      c.kind === 'now' ? now : c.kind === 'set' ? Number(c.ns) / 1e9 : Number(currentNs) / 1e9;
-    host(() => fs.lutimesSync(path, pick(atime, st.atimeNs), pick(mtime, st.mtimeNs)));
+    host(() => fs.lutimesSync(path, ...seconds(atime, mtime, st)));
   }
 
   createFile(dir: HostNode, name: string): HostNode {
     const fd = host(() => fs.openSync(this.#at(dir, name), C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW, 0o666));
-    const st = fs.fstatSync(fd, { bigint: true });
+    const st = fs.fstatSync(fd);
     fs.closeSync(fd);
-    return { parent: dir, name, path: join(dir.path, name), key: keyOf(st) };
+    return { parent: dir, name, path: join(dir.path, name), key: keyOf(st), type: 'regular-file' };
   }
 
   mkdir(dir: HostNode, name: string): HostNode {
-    host(() => fs.mkdirSync(this.#at(dir, name), 0o777));
-    return this.#child(dir, name, undefined);
+    const path = this.#at(dir, name);
+    host(() => fs.mkdirSync(path, 0o777));
+    return this.#child(dir, name, host(() => fs.lstatSync(path)));
   }
 
   symlink(dir: HostNode, name: string, target: string): void {
@@ -294,6 +312,10 @@ class HostFileIO implements FileIO {
   constructor(fd: number) {
     this.#fd = fd;
   }
+  /** fstat of the open file: what fd_filestat_get reports, even after the name was renamed or replaced. */
+  stat(): NodeStat {
+    return toStat(host(() => fs.fstatSync(this.#fd, { bigint: true })));
+  }
   read(into: Uint8Array, offset: bigint): number {
     return host(() => fs.readSync(this.#fd, into, 0, into.length, offset));
   }
@@ -305,6 +327,10 @@ class HostFileIO implements FileIO {
   }
   truncate(size: bigint): void {
     host(() => fs.ftruncateSync(this.#fd, Number(size)));
+  }
+  setTimes(atime: TimeChange, mtime: TimeChange): void {
+    const st = host(() => fs.fstatSync(this.#fd, { bigint: true }));
+    host(() => fs.futimesSync(this.#fd, ...seconds(atime, mtime, st)));
   }
   sync(dataOnly: boolean): void {
     host(() => (dataOnly ? fs.fdatasyncSync(this.#fd) : fs.fsyncSync(this.#fd)));

@@ -45,6 +45,13 @@ export interface MemoryBackendOptions {
 const MAX_FILE_DEFAULT = 2 ** 31 - 1;
 
 /**
+ * Open FileIOs of a file, kept under a symbol so it is not part of the plain
+ * data (structured clone and JSON leave it out): the data of an unlinked file
+ * is freed when the last one closes.
+ */
+const OPENS = Symbol('warden.opens');
+
+/**
  * An in-memory filesystem tree. Nodes are plain objects (see {@link MemoryNode}),
  * so the whole state can be captured and restored.
  */
@@ -53,8 +60,6 @@ export class MemoryBackend implements Backend<MemoryNode> {
   readonly #root: MemoryDir;
   #nextIno = 1;
   #bytes = 0;
-  /** Open FileIOs per file: the data of an unlinked file is freed when the last one closes. */
-  readonly #opens = new Map<MemoryFile, number>();
   readonly maxFileSize: number;
   readonly maxBytes: number;
   readonly #now: () => bigint;
@@ -90,6 +95,10 @@ export class MemoryBackend implements Backend<MemoryNode> {
     };
   }
 
+  typeOf(node: MemoryNode): FileType {
+    return node.type;
+  }
+
   lookup(dir: MemoryNode, name: string): MemoryNode | undefined {
     return asDir(dir).entries.get(name);
   }
@@ -110,7 +119,8 @@ export class MemoryBackend implements Backend<MemoryNode> {
   open(node: MemoryNode, _access: OpenAccess): FileIO {
     if (node.type === 'directory') fail('is-directory');
     if (node.type !== 'regular-file') fail('invalid', 'cannot open a symbolic link for I/O');
-    this.#opens.set(node, (this.#opens.get(node) ?? 0) + 1);
+    const f = node as MemoryFile & { [OPENS]?: number };
+    f[OPENS] = (f[OPENS] ?? 0) + 1;
     return new MemoryFileIO(this, node);
   }
 
@@ -229,7 +239,7 @@ export class MemoryBackend implements Backend<MemoryNode> {
     node.ctimeNs = this.#now();
     // The data of an unlinked file stays reachable through open descriptions;
     // it is freed (and its bytes given back) when the last of them closes.
-    if (node.type === 'regular-file' && node.nlink === 0 && !this.#opens.has(node)) this.#free(node);
+    if (node.type === 'regular-file' && node.nlink === 0 && !((node as { [OPENS]?: number })[OPENS]! > 0)) this.#free(node);
   }
 
   #free(file: MemoryFile): void {
@@ -239,20 +249,18 @@ export class MemoryBackend implements Backend<MemoryNode> {
 
   /** @internal Called when a FileIO of `file` closes. */
   closed(file: MemoryFile): void {
-    const n = (this.#opens.get(file) ?? 1) - 1;
-    if (n > 0) {
-      this.#opens.set(file, n);
-      return;
-    }
-    this.#opens.delete(file);
-    if (file.nlink === 0) this.#free(file);
+    const f = file as MemoryFile & { [OPENS]?: number };
+    const n = (f[OPENS] ?? 1) - 1;
+    f[OPENS] = n;
+    if (n <= 0 && file.nlink === 0) this.#free(file);
   }
 
   /** @internal Grows or shrinks a file's storage, enforcing the limits. */
   resize(file: MemoryFile, size: number): void {
     if (size > this.maxFileSize) fail('file-too-large', `files are limited to ${this.maxFileSize} bytes`);
     if (size > file.data.length) {
-      const capacity = Math.min(this.maxFileSize, Math.max(size, Math.min(file.data.length * 2, size + 64 * 1024 * 1024), 64));
+      // Doubling keeps appends amortized O(1): a file of n bytes is copied less than 2n bytes in all.
+      const capacity = Math.min(this.maxFileSize, Math.max(size, file.data.length * 2, 64));
       const delta = capacity - file.data.length;
       if (this.#bytes + delta > this.maxBytes) {
         const exact = size - file.data.length;

@@ -1,7 +1,7 @@
 // Owns: a read-only view of any backend.
 // Must not: resolve paths; it forwards single-name reads and refuses every change.
 import { fail } from '../../errors.js';
-import type { Backend, DirEntry, FileIO, NodeStat, OpenAccess, TimeChange } from '../types.js';
+import type { Backend, DirEntry, FileIO, FileType, NodeStat, OpenAccess, TimeChange } from '../types.js';
 
 const refuse = (): never => fail('not-permitted', 'the mount is read-only');
 
@@ -20,6 +20,9 @@ export class ReadOnlyBackend<N extends object> implements Backend<N> {
   }
   stat(node: N): NodeStat {
     return this.inner.stat(node);
+  }
+  typeOf(node: N): FileType {
+    return this.inner.typeOf === undefined ? this.inner.stat(node).type : this.inner.typeOf(node);
   }
   lookup(dir: N, name: string): N | undefined {
     return this.inner.lookup(dir, name);

@@ -2,6 +2,7 @@
 // Must not: resolve paths; the tree's shape is fixed by the host (the guest cannot create or remove).
 import { fail } from '../../errors.js';
 import { realtimeNs } from '../../clock.js';
+import { fillRandom } from '../../random.js';
 import { FileDescription } from '../descriptor.js';
 import type { Backend, DirEntry, FileIO, FileType, NodeStat, OpenAccess, TimeChange } from '../types.js';
 
@@ -131,6 +132,9 @@ export class VirtualBackend implements Backend<VirtualNode> {
   stat(node: VirtualNode): NodeStat {
     return statNode(node);
   }
+  typeOf(node: VirtualNode): FileType {
+    return node.children !== undefined ? 'directory' : (node.spec?.type ?? 'regular-file');
+  }
   lookup(dir: VirtualNode, name: string): VirtualNode | undefined {
     if (dir.children === undefined) fail('not-directory');
     return dir.children.get(name);
@@ -172,13 +176,6 @@ export class VirtualBackend implements Backend<VirtualNode> {
   rename(): void {
     fail('not-permitted', 'a virtual directory is fixed by the host');
   }
-}
-
-const MAX_RANDOM_CHUNK = 65536;
-
-/** Fills `buf` with cryptographically secure random bytes (in the 64 KiB chunks getRandomValues allows). */
-export function fillRandom(buf: Uint8Array): void {
-  for (let i = 0; i < buf.length; i += MAX_RANDOM_CHUNK) crypto.getRandomValues(buf.subarray(i, Math.min(buf.length, i + MAX_RANDOM_CHUNK)));
 }
 
 /** The device files `null`, `zero`, `urandom` and `random`, to mount at `/dev`. */

@@ -255,7 +255,7 @@ export function fd_readdir(ctx: P1Context, fd: number, buf: number, bufLen: numb
   const header = new Uint8Array(Size.DIRENT);
   const hv = new DataView(header.buffer);
   let used = 0;
-  for (const e of dir.list(BigInt.asUintN(64, cookie))) {
+  for (const e of dir.entries(BigInt.asUintN(64, cookie))) {
     if (used >= len) break;
     const name = utf8(e.name);
     hv.setBigUint64(0, e.next, true);
