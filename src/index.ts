@@ -4,6 +4,8 @@ export { Wasi, compile, checkImports, type WasiOptions, type RunResult, type Inp
 export { Namespace, type NamespaceOptions, type MountOptions } from './fs/namespace.js';
 export { MemoryBackend, type MemoryBackendOptions, type MemoryNode } from './fs/memory/memory-backend.js';
 export { ReadOnlyBackend } from './fs/virtual/read-only.js';
+export { OverlayBackend, OverlayNode, UPPER_INO_BASE, type OverlayOptions, type OverlayChange, type OverlayChangeKind, type DeletedChange, type FileChange, type DirectoryChange, type SymlinkChange, type PresentChangeBase } from './fs/overlay/overlay-backend.js';
+export { fillRandom, pooledRandom } from './random.js';
 export { VirtualBackend, VirtualNode, callbackFile, devices, type CallbackFileSpec, type VirtualTree } from './fs/virtual/virtual-backend.js';
 export { FileDescription, DirDescription, type DescriptionFlags, type Whence } from './fs/descriptor.js';
 export { DEFAULT_PATH_LIMITS, type PathLimits } from './fs/limits.js';
