@@ -4,7 +4,7 @@
 
 /** A preopen asked for on the command line. */
 export interface DirSpec {
-  kind: 'dir' | 'ro-dir' | 'mem-dir';
+  kind: 'dir' | 'ro-dir' | 'overlay' | 'mem-dir';
   host: string;
   guest: string;
 }
@@ -56,9 +56,10 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
     const take = (): string => inline ?? value(flag);
     switch (flag) {
       case '--dir':
-      case '--ro-dir': {
+      case '--ro-dir':
+      case '--overlay': {
         const [host, guest] = splitDir(take());
-        cmd.dirs.push({ kind: flag === '--dir' ? 'dir' : 'ro-dir', host, guest });
+        cmd.dirs.push({ kind: flag === '--dir' ? 'dir' : flag === '--ro-dir' ? 'ro-dir' : 'overlay', host, guest });
         break;
       }
       case '--mem-dir': {
@@ -108,6 +109,8 @@ Usage:
 Options of run (before the module; everything after it goes to the program):
   --dir <HOST[::GUEST]>     preopen a host directory read-write (GUEST defaults to HOST)
   --ro-dir <HOST[::GUEST]>  preopen a host directory read-only
+  --overlay <HOST[::GUEST]> preopen a copy-on-write view of a host directory: the guest may change
+                            it, the changes stay in memory, the host directory is never changed
   --mem-dir <GUEST>         preopen an empty in-memory directory
   --env <NAME=VALUE>        set an environment variable (repeatable); --env NAME copies it from the host
   --inherit-env             pass the whole host environment

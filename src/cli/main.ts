@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ModuleError, WardenError } from '../errors.js';
 import { MemoryBackend } from '../fs/memory/memory-backend.js';
 import { Namespace } from '../fs/namespace.js';
+import { OverlayBackend } from '../fs/overlay/overlay-backend.js';
 import { errnoName } from '../p1/errno.js';
 import type { Tracer } from '../p1/imports.js';
 import { compile, checkImports } from '../wasi.js';
@@ -40,7 +41,8 @@ async function run(cmd: RunCommand): Promise<number> {
     } else {
       const backend = new HostBackend(d.host);
       hostDirs.push(backend);
-      ns.mount(at, backend, { readOnly: d.kind === 'ro-dir' });
+      if (d.kind === 'overlay') ns.mount(at, new OverlayBackend(backend));
+      else ns.mount(at, backend, { readOnly: d.kind === 'ro-dir' });
     }
     preopens[d.guest] = at;
   });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../paths.js';
@@ -80,6 +80,28 @@ test('--dir mounts a host directory; a symlink out of it is refused; --ro-dir re
     assert.equal(list.code, 0, list.err);
     assert.match(list.out, /file +7 a\.txt/);
     assert.equal(readFileSync(join(root, 'canary.txt'), 'utf8'), 'secret\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('--overlay: the guest changes a copy-on-write view; the host directory is never changed', () => {
+  const root = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+  try {
+    writeFileSync(join(root, 'keep.txt'), 'original\n');
+    const r = warden(['run', '--overlay', `${root}::/o`, 'examples/ls-cat/ls-cat.wasm', '/o', '/o/keep.txt']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /file +9 keep\.txt/);
+    assert.match(r.out, /original/);
+    // create-file.wasm creates new.txt; under --overlay it lands in memory only.
+    const w = warden(['run', '--overlay', `${root}::/o`, fixture('create-file.wasm')]);
+    assert.equal(w.code, 0, w.err + w.out);
+    assert.deepEqual(readdirSync(root), ['keep.txt'], 'nothing was created in the host directory');
+    // The control: with --dir the same guest does create the file.
+    const c = warden(['run', '--dir', `${root}::/o`, fixture('create-file.wasm')]);
+    assert.equal(c.code, 0, c.err + c.out);
+    assert.equal(readFileSync(join(root, 'new.txt'), 'utf8'), 'written by the guest\n');
+    assert.equal(readFileSync(join(root, 'keep.txt'), 'utf8'), 'original\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
