@@ -44,7 +44,13 @@ export class FileDescription extends Resource {
     readonly statFallback?: () => Stat,
   ) {
     super();
-    this.flags = { ...noFlags(), ...flags };
+    this.flags = {
+      append: flags.append ?? false,
+      nonblock: flags.nonblock ?? false,
+      sync: flags.sync ?? false,
+      dsync: flags.dsync ?? false,
+      rsync: flags.rsync ?? false,
+    };
   }
 
   /** Reads at the position and advances it. */

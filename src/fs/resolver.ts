@@ -16,6 +16,7 @@ function byteLength(s: string): number {
 
 /** Splits a path into components, dropping empty ones; notes a trailing slash. */
 function split(path: string): { parts: string[]; trailingSlash: boolean } {
+  if (!path.includes('/')) return { parts: [path], trailingSlash: false };
   const parts: string[] = [];
   for (const p of path.split('/')) if (p !== '') parts.push(p);
   return { parts, trailingSlash: path.endsWith('/') };

@@ -93,6 +93,17 @@ export class GuestMemory {
   /** Decodes a UTF-8 string; invalid UTF-8 fails with `illegal-byte-sequence`. */
   string(ptr: number, len: number): string {
     const bytes = this.bytes(ptr, len);
+    // Short ASCII strings (most paths) are decoded without TextDecoder, which costs more to call.
+    if (len <= 64) {
+      let ascii = true;
+      for (let i = 0; i < len; i++) {
+        if (bytes[i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    }
     try {
       // A copy first: TextDecoder rejects views of a SharedArrayBuffer.
       return decoder.decode(this.#buffer instanceof ArrayBuffer ? bytes : bytes.slice());

@@ -68,8 +68,8 @@ export function path_open(
   // witx: the new fd's rights come from the directory's inheriting rights; asking for more is ENOTCAPABLE
   // (as uvwasi). Bits above the defined rights are ignored.
   const inherit = dirSlot!.meta.inheriting;
-  const base = Number(BigInt.asUintN(64, rightsBase) & BigInt(ALL_RIGHTS));
-  const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & BigInt(ALL_RIGHTS));
+  const base = Number(BigInt.asUintN(30, rightsBase)) & ALL_RIGHTS;
+  const inheriting = Number(BigInt.asUintN(30, rightsInheriting)) & ALL_RIGHTS;
   if ((base & ~inherit) !== 0 || (inheriting & ~inherit) !== 0) fail('not-capable', 'requested rights the directory cannot pass on');
   const name = path(ctx, p, len);
   ctx.mem.check(out >>> 0, 4, 4);
