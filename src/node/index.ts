@@ -9,6 +9,7 @@ export { HostFdStream, WritableSink } from './streams.js';
 export { nodeClocks } from './clocks.js';
 export { HostBackend, type HostNode } from './host-backend.js';
 export { WASI, type NodeWasiOptions } from './compat.js';
+export { applyOverlay, applyChanges, type ApplyResult } from './apply-overlay.js';
 
 /**
  * Like `new Wasi(options)`, with Node defaults: stdio is the process's own
