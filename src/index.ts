@@ -1,8 +1,8 @@
 // Owns: the public API of the platform-neutral core.
 // Must not: export anything that needs Node.
-export { Wasi, compile, checkImports, type WasiOptions, type RunResult, type InputSpec, type OutputSpec, type PlacedHandle } from './wasi.js';
+export { Wasi, DEFAULT_MAX_ARGS_ENV_BYTES, compile, checkImports, type WasiOptions, type RunResult, type InputSpec, type OutputSpec, type PlacedHandle } from './wasi.js';
 export { Namespace, type NamespaceOptions, type MountOptions } from './fs/namespace.js';
-export { MemoryBackend, type MemoryBackendOptions, type MemoryNode } from './fs/memory/memory-backend.js';
+export { MemoryBackend, DEFAULT_MEMORY_MAX_BYTES, type MemoryBackendOptions, type MemoryNode } from './fs/memory/memory-backend.js';
 export { ReadOnlyBackend } from './fs/virtual/read-only.js';
 export { OverlayBackend, OverlayNode, UPPER_INO_BASE, type OverlayOptions, type OverlayChange, type OverlayChangeKind, type DeletedChange, type FileChange, type DirectoryChange, type SymlinkChange, type PresentChangeBase } from './fs/overlay/overlay-backend.js';
 export { fillRandom, pooledRandom } from './random.js';

@@ -63,7 +63,15 @@ export interface WasiOptions {
   random?: (into: Uint8Array) => void;
   /** Called after every WASI call with its arguments and result (the CLI's `--trace`). */
   trace?: Tracer;
+  /** Most bytes the arguments and environment may take (UTF-8, with their NULs). Default 1 MiB. */
+  maxArgsEnvBytes?: number;
 }
+
+/** Default of {@link WasiOptions.maxArgsEnvBytes}: 1 MiB. */
+export const DEFAULT_MAX_ARGS_ENV_BYTES = 1 << 20;
+
+/** Closes the fd table of a Wasi that was dropped without close(). */
+const abandoned = new FinalizationRegistry<Table<FdMeta>>((fds) => fds.clear());
 
 /** What {@link Wasi.run} returns. */
 export interface RunResult {
@@ -150,6 +158,7 @@ export class Wasi {
   /** The functions of the `wasi_snapshot_preview1` import module (as node:wasi's `wasiImport`). */
   readonly wasiImport: Record<string, (...a: never[]) => number>;
   readonly #ctx: P1Context;
+  readonly #captures: (CaptureSink | undefined)[] = [];
   #started = false;
 
   constructor(options: WasiOptions = {}) {
@@ -170,9 +179,16 @@ export class Wasi {
     }
     this.#ctx = new P1Context(this.fds, args, envList.map((e) => encoder.encode(e)), defaultClocks(options.clocks ?? {}), options.random ?? pooledRandom);
 
+    const argsEnvBytes = args.reduce((n, a) => n + a.length + 1, 0) + envList.reduce((n, e) => n + encoder.encode(e).length + 1, 0);
+    const maxArgsEnv = options.maxArgsEnvBytes ?? DEFAULT_MAX_ARGS_ENV_BYTES;
+    if (argsEnvBytes > maxArgsEnv) throw new ConfigError(`arguments and environment take ${argsEnvBytes} bytes, more than maxArgsEnvBytes (${maxArgsEnv})`);
+    const stdout = outputHandle(options.stdout);
+    const stderr = outputHandle(options.stderr);
+    this.#captures[1] = stdout instanceof CaptureSink ? stdout : undefined;
+    this.#captures[2] = stderr instanceof CaptureSink ? stderr : undefined;
     this.fds.insertAt(0, inputHandle(options.stdin), { base: STREAM_RIGHTS, inheriting: 0 });
-    this.fds.insertAt(1, outputHandle(options.stdout), { base: STREAM_RIGHTS, inheriting: 0 });
-    this.fds.insertAt(2, outputHandle(options.stderr), { base: STREAM_RIGHTS, inheriting: 0 });
+    this.fds.insertAt(1, stdout, { base: STREAM_RIGHTS, inheriting: 0 });
+    this.fds.insertAt(2, stderr, { base: STREAM_RIGHTS, inheriting: 0 });
     for (const [key, value] of Object.entries(options.fds ?? {})) {
       const n = Number(key);
       if (!Number.isInteger(n) || n < 3) throw new ConfigError(`host handles go at fd 3 or above (got ${key}); use stdin/stdout/stderr for 0-2`);
@@ -184,6 +200,7 @@ export class Wasi {
       this.fds.insert(dir, { base: DIR_RIGHTS, inheriting: ALL_RIGHTS, preopen: guestPath }, { min: 3 });
     }
     this.wasiImport = createImports(this.#ctx, options.trace);
+    abandoned.register(this, this.fds, this);
   }
 
   /** `{ wasi_snapshot_preview1: ... }`, to pass to `WebAssembly.instantiate`. */
@@ -191,10 +208,13 @@ export class Wasi {
     return { wasi_snapshot_preview1: this.wasiImport };
   }
 
-  /** Captured output of fd 1 or 2 when it was configured as `'capture'` (else empty). */
+  /**
+   * Captured output of stdout (1) or stderr (2) when it was configured as
+   * `'capture'` (else empty). Still available after {@link close}, and even if
+   * the guest closed or renumbered the fd.
+   */
   output(fd: 1 | 2): Uint8Array {
-    const r = this.fds.slot(fd)?.resource;
-    return r instanceof CaptureSink ? r.bytes() : new Uint8Array(0);
+    return this.#captures[fd]?.bytes() ?? new Uint8Array(0);
   }
 
   #bind(instance: WebAssembly.Instance): void {
@@ -251,12 +271,23 @@ export class Wasi {
     const imports: WebAssembly.Imports = { ...extraImports, ...this.getImportObject() };
     checkImports(compiled, imports);
     const instance = await WebAssembly.instantiate(compiled, imports);
-    const exitCode = this.start(instance);
-    return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
+    try {
+      const exitCode = this.start(instance);
+      return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
+    } finally {
+      // The guest is over, whether it returned, exited or trapped: release what it held.
+      this.close();
+    }
   }
 
-  /** Closes every fd (the guest is over). Descriptions shared with other tables stay open there. */
+  /**
+   * Closes every fd (the guest is over): host files it opened are closed.
+   * Descriptions shared with other tables stay open there. {@link run} calls
+   * this itself; after {@link start}, call it when done with the instance (a
+   * Wasi that is dropped without it is closed when garbage-collected).
+   */
   close(): void {
+    abandoned.unregister(this);
     this.fds.clear();
   }
 }

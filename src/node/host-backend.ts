@@ -83,6 +83,12 @@ function hasProcFd(): boolean {
   }
 }
 
+/** Closes the descriptors of a HostBackend dropped without close(). */
+const abandoned = new FinalizationRegistry<{ rootFd: number; dirs: Map<string, number> }>((held) => {
+  for (const fd of held.dirs.values()) fs.closeSync(fd);
+  fs.closeSync(held.rootFd);
+});
+
 /** Options of a {@link HostBackend}. */
 export interface HostBackendOptions {
   /**
@@ -130,6 +136,7 @@ export class HostBackend implements Backend<HostNode> {
     this.#fdRelative = hasProcFd();
     this.#maxOpenDirs = Math.max(1, options.maxOpenDirs ?? 64);
     this.label = `host:${real}`;
+    abandoned.register(this, { rootFd: this.#rootFd, dirs: this.#dirs }, this);
   }
 
   /** True if operations go through verified directory descriptors (Linux), false if through host paths. */
@@ -142,10 +149,14 @@ export class HostBackend implements Backend<HostNode> {
     return this.#closed ? 0 : 1 + this.#dirs.size;
   }
 
-  /** Closes every directory descriptor the backend holds. Files still open keep their own descriptors. */
+  /**
+   * Closes every directory descriptor the backend holds. Files still open keep
+   * their own descriptors. A backend dropped without this is closed when garbage-collected.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    abandoned.unregister(this);
     for (const fd of this.#dirs.values()) fs.closeSync(fd);
     this.#dirs.clear();
     fs.closeSync(this.#rootFd);

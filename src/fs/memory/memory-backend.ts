@@ -36,13 +36,20 @@ export interface MemorySymlink extends NodeCommon {
 export interface MemoryBackendOptions {
   /** Largest size one file may reach; beyond it writes fail with `file-too-large` (EFBIG). Default 2 GiB - 1. */
   maxFileSize?: number;
-  /** Bytes all files together may hold; beyond it writes fail with `insufficient-space` (ENOSPC). Default unlimited. */
+  /**
+   * Bytes all files together may hold; beyond it writes fail with
+   * `insufficient-space` (ENOSPC), so a guest that writes forever stops there
+   * and not at the host's memory limit. Default 1 GiB ({@link DEFAULT_MEMORY_MAX_BYTES}).
+   */
   maxBytes?: number;
   /** Time source for timestamps, ns since the epoch. Default: the platform's wall clock. */
   now?: () => bigint;
 }
 
 const MAX_FILE_DEFAULT = 2 ** 31 - 1;
+
+/** Default {@link MemoryBackendOptions.maxBytes}: 1 GiB. */
+export const DEFAULT_MEMORY_MAX_BYTES = 2 ** 30;
 
 /**
  * Open FileIOs of a file, kept under a symbol so it is not part of the plain
@@ -66,7 +73,7 @@ export class MemoryBackend implements Backend<MemoryNode> {
 
   constructor(options: MemoryBackendOptions = {}) {
     this.maxFileSize = options.maxFileSize ?? MAX_FILE_DEFAULT;
-    this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MEMORY_MAX_BYTES;
     this.#now = options.now ?? realtimeNs;
     const t = this.#now();
     const root = { type: 'directory', ino: this.#nextIno++, nlink: 2, atimeNs: t, mtimeNs: t, ctimeNs: t, entries: new Map() } as unknown as MemoryDir;
