@@ -64,9 +64,11 @@ export class FileDescription extends Resource {
   /** Writes at the position (at the end when appending) and advances it. */
   write(data: Uint8Array): number {
     if (!this.writable) fail('bad-descriptor', 'not open for writing');
-    if (this.flags.append && !this.io.streaming) this.position = this.io.size();
-    const n = this.io.write(data, this.position);
-    if (!this.io.streaming) this.position += BigInt(n);
+    if (data.length === 0) return 0; // write(2) of nothing changes nothing, not even an append position
+    // The position moves only after a successful write (a failed append leaves it where it was).
+    const at = this.flags.append && !this.io.streaming ? this.io.size() : this.position;
+    const n = this.io.write(data, at);
+    if (!this.io.streaming) this.position = at + BigInt(n);
     if (this.flags.sync || this.flags.dsync) this.io.sync(!this.flags.sync);
     return n;
   }

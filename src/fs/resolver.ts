@@ -153,13 +153,13 @@ export function resolve(walk: Walk, path: string, follow: boolean): Resolved {
  * component of `.` or `..` has no name to act on: such a path is resolved in
  * full (so escapes still fail as escapes) and then fails with `dotCode`.
  */
-export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode']): ResolvedParent {
+export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode'], dotDotCode: FsError['errorCode'] = dotCode): ResolvedParent {
   const { stack, types, parts, trailingSlash } = begin(walk, path);
   const name = parts.pop();
   if (name === undefined || name === '.' || name === '..') {
     if (name !== undefined) parts.push(name);
     walkParts(walk, stack, types, parts, true, { hops: 0, trailingSlash });
-    fail(dotCode);
+    fail(name === '..' ? dotDotCode : dotCode);
   }
   const state = { hops: 0, trailingSlash: false };
   walkParts(walk, stack, types, parts, true, state);
@@ -195,32 +195,51 @@ export type Opened =
   | { kind: 'file'; location: Location; io: FileIO };
 
 /** Opens (and maybe creates) the node at `path`. */
-export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
+export function openAt(walk: Walk, path: string, req: OpenRequest, hops = 0): Opened {
+  // A file opened to be truncated is opened for writing at the backend (O_RDONLY|O_TRUNC truncates on Linux).
+  const access = { read: req.read, write: req.write || req.truncate };
   let resolved: Resolved | undefined;
   if (req.create) {
     const p = resolveParent(walk, path, req.exclusive ? 'exist' : 'is-directory');
+    // Linux open(2): O_CREAT on a path ending in '/' is EISDIR, whatever is there.
+    if (p.trailingSlash) fail('is-directory', 'cannot create a regular file with a trailing slash');
     const existing = child(p.dir, p.name);
     if (existing === undefined) {
-      if (p.trailingSlash || req.directory) fail('is-directory', 'cannot create a regular file with a trailing slash');
+      if (req.directory) fail('is-directory', 'O_CREAT with O_DIRECTORY');
       const node = p.dir.mount.backend.createFile(p.dir.node, p.name);
       const location = { mount: p.dir.mount, node };
-      return { kind: 'file', location, io: location.mount.backend.open(node, req) };
+      return { kind: 'file', location, io: location.mount.backend.open(node, access) };
     }
     if (req.exclusive) fail('exist');
-    // The name exists: resolve it in full (following a final symlink if asked).
-    resolved = resolve(walk, path, req.follow);
+    if (req.follow && typeOf(existing) === 'symbolic-link') {
+      // O_CREAT through a symlink creates its target if missing, as Linux does; the target is
+      // resolved as a path from the link's directory, so the walk's sandbox still applies.
+      try {
+        resolved = resolve(walk, path, true);
+      } catch (e) {
+        if (!(e instanceof FsError && e.errorCode === 'no-entry')) throw e;
+        if (++hops > walk.limits.maxSymlinkHops) fail('loop', 'too many levels of symbolic links');
+        const target = existing.mount.backend.readlink(existing.node);
+        if (target.startsWith('/')) fail('not-permitted', 'absolute symbolic link leaves the base directory');
+        const slash = path.replace(/\/+$/, '').lastIndexOf('/');
+        return openAt(walk, slash < 0 ? target : `${path.slice(0, slash)}/${target}`, req, hops);
+      }
+    } else {
+      // The name exists: resolve it in full (following a final symlink if asked).
+      resolved = resolve(walk, path, req.follow);
+    }
   } else {
     resolved = resolve(walk, path, req.follow);
   }
   const { location, type } = resolved;
-  if (type === 'symbolic-link') fail('loop', 'O_NOFOLLOW on a symbolic link');
+  if (type === 'symbolic-link') fail(req.directory ? 'not-directory' : 'loop', 'O_NOFOLLOW on a symbolic link');
   if (type === 'directory') {
     // Linux: open(dir, O_CREAT) is EISDIR, like opening a directory for writing.
     if (req.write || req.truncate || req.create) fail('is-directory');
     return { kind: 'directory', location, parent: resolved.parent };
   }
   if (req.directory) fail('not-directory');
-  const io = location.mount.backend.open(location.node, req);
+  const io = location.mount.backend.open(location.node, access);
   if (req.truncate) {
     try {
       io.truncate(0n);
@@ -241,7 +260,8 @@ export function mkdirAt(walk: Walk, path: string): void {
 
 /** Removes the empty directory at `path`. */
 export function rmdirAt(walk: Walk, path: string): void {
-  const p = resolveParent(walk, path, 'invalid');
+  // Linux rmdir(2): a last component '.' is EINVAL, '..' is ENOTEMPTY.
+  const p = resolveParent(walk, path, 'invalid', 'not-empty');
   const target = child(p.dir, p.name) ?? fail('no-entry');
   if (target.mount !== p.dir.mount) fail('busy', 'a mount point cannot be removed');
   p.dir.mount.backend.rmdir(p.dir.node, p.name);
@@ -259,6 +279,7 @@ export function unlinkAt(walk: Walk, path: string): void {
 /** Creates a symbolic link at `path` whose content is `target` (not resolved). */
 export function symlinkAt(walk: Walk, target: string, path: string): void {
   if (target.includes('\0')) fail('invalid', 'symlink target contains a NUL byte');
+  if (target === '') fail('no-entry', 'empty symbolic link target'); // Linux symlink(2)
   if (utf8.encode(target).length > walk.limits.maxPathBytes) fail('name-too-long');
   const p = resolveParent(walk, path, 'exist');
   const existing = child(p.dir, p.name);
@@ -280,10 +301,11 @@ export function readlinkAt(walk: Walk, path: string): string {
 
 /** Adds a hard link at `to` (from `toWalk`) for the node at `from` (from `fromWalk`). */
 export function linkAt(fromWalk: Walk, from: string, follow: boolean, toWalk: Walk, to: string): void {
+  // Both paths are resolved before the last components are checked, in Linux's order.
   const src = resolve(fromWalk, from, follow);
-  if (src.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
   const p = resolveParent(toWalk, to, 'exist');
   if (child(p.dir, p.name) !== undefined) fail('exist');
+  if (src.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
   if (p.trailingSlash) fail('no-entry');
   if (p.dir.mount !== src.location.mount) fail('cross-device');
   p.dir.mount.backend.link(p.dir.node, p.name, src.location.node);
@@ -291,8 +313,18 @@ export function linkAt(fromWalk: Walk, from: string, follow: boolean, toWalk: Wa
 
 /** Renames `from` (in `fromWalk`) to `to` (in `toWalk`) with POSIX semantics. */
 export function renameAt(fromWalk: Walk, from: string, toWalk: Walk, to: string): void {
-  const s = resolveParent(fromWalk, from, 'busy');
+  // Linux resolves both parents before looking at the last components, so an error in the
+  // second path wins over a '.' or '..' at the end of the first.
+  let s: ResolvedParent | undefined;
+  let dotError: unknown;
+  try {
+    s = resolveParent(fromWalk, from, 'busy');
+  } catch (e) {
+    if (!(e instanceof FsError && e.errorCode === 'busy')) throw e;
+    dotError = e;
+  }
   const d = resolveParent(toWalk, to, 'busy');
+  if (s === undefined) throw dotError;
   const src = child(s.dir, s.name) ?? fail('no-entry');
   if (src.mount !== s.dir.mount) fail('busy', 'a mount point cannot be renamed');
   const srcType = typeOf(src);
@@ -301,9 +333,8 @@ export function renameAt(fromWalk: Walk, from: string, toWalk: Walk, to: string)
   if (s.dir.mount !== d.dir.mount) fail('cross-device');
   const dstType = dst === undefined ? undefined : typeOf(dst);
   if (srcType !== 'directory') {
-    if (s.trailingSlash) fail('not-directory');
+    if (s.trailingSlash || d.trailingSlash) fail('not-directory');
     if (dstType === 'directory') fail('is-directory');
-    if (d.trailingSlash) fail(dst === undefined ? 'not-directory' : 'not-directory');
   } else if (dstType !== undefined && dstType !== 'directory') {
     fail('not-directory');
   }

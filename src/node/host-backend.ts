@@ -299,22 +299,13 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   rmdir(dir: HostNode, name: string): void {
-    const path = this.#at(dir, name);
-    const st = host(() => fs.lstatSync(path));
-    host(() => fs.rmdirSync(path));
-    this.#forget(keyOf(st));
+    // A cached descriptor of the removed directory stays open: a description still holding the
+    // directory keeps working on it (fstat gives nlink 0), as on Linux. It leaves the cache by LRU.
+    host(() => fs.rmdirSync(this.#at(dir, name)));
   }
 
   rename(fromDir: HostNode, fromName: string, toDir: HostNode, toName: string): void {
     host(() => fs.renameSync(this.#at(fromDir, fromName), this.#at(toDir, toName)));
-  }
-
-  #forget(key: string): void {
-    const fd = this.#dirs.get(key);
-    if (fd !== undefined) {
-      this.#dirs.delete(key);
-      fs.closeSync(fd);
-    }
   }
 }
 

@@ -38,7 +38,8 @@ export class GuestMemory {
    * the side of a re-check.
    */
   check(ptr: number, len: number, align = 1): void {
-    if (ptr + len > this.#u8.byteLength) {
+    // A detached view (after memory.grow) has length 0: re-take it even for an empty range.
+    if (ptr + len > this.#u8.byteLength || this.#u8.byteLength === 0) {
       this.#refresh();
       if (ptr + len > this.#u8.byteLength) fail('fault', `guest range ${ptr}+${len} is outside memory (${this.#u8.byteLength} bytes)`);
     }

@@ -1,6 +1,6 @@
 // Owns: the fd_* syscalls: byte I/O, seeking, metadata, flags, rights, readdir, close, renumber.
 // Must not: implement file logic (descriptions do) or resolve paths.
-import { fail } from '../../errors.js';
+import { FsError, fail } from '../../errors.js';
 import { DirDescription, FileDescription, type Whence } from '../../fs/descriptor.js';
 import type { Stat, TimeChange } from '../../fs/types.js';
 import { StreamHandle } from '../../io/stream.js';
@@ -107,14 +107,15 @@ export function fd_fdstat_set_flags(ctx: P1Context, fd: number, flags: number): 
   const f = flags & 0xffff;
   if ((f & ~0x1f) !== 0) fail('invalid', 'unknown fdflags bits');
   const r = slot.resource;
+  // Everything is checked before anything changes, so a refused call leaves the flags as they were.
   if (r instanceof FileDescription) {
-    r.flags.append = (f & FdFlags.APPEND) !== 0;
-    r.flags.nonblock = (f & FdFlags.NONBLOCK) !== 0;
     // wasmtime refuses to change the synchronous-I/O flags after open.
     if ((f & (FdFlags.SYNC | FdFlags.DSYNC | FdFlags.RSYNC)) !== 0) fail('unsupported', 'sync flags can only be set at open');
+    r.flags.append = (f & FdFlags.APPEND) !== 0;
+    r.flags.nonblock = (f & FdFlags.NONBLOCK) !== 0;
   } else if (r instanceof StreamHandle || r instanceof DirDescription) {
     if ((f & ~FdFlags.NONBLOCK) !== 0) fail('invalid', 'only NONBLOCK can be set on this kind of fd');
-    r instanceof DirDescription ? (r.flags.nonblock = (f & FdFlags.NONBLOCK) !== 0) : undefined;
+    if (r instanceof DirDescription) r.flags.nonblock = (f & FdFlags.NONBLOCK) !== 0;
   }
   return Errno.success;
 }
@@ -166,8 +167,13 @@ export function fd_filestat_set_times(ctx: P1Context, fd: number, atim: bigint, 
 
 /**
  * Moves bytes between the guest's iovec array and `op`, buffer by buffer,
- * stopping at the first short transfer; stores the total at `out`. Every
- * buffer is checked before any byte moves, so a bad iovec transfers nothing.
+ * stopping at the first short transfer; stores the total at `out`.
+ * - The array is read once, before any byte moves (as readv/writev), so a read
+ *   that overwrites a later iovec cannot redirect it; every buffer is checked
+ *   first, so a bad iovec transfers nothing.
+ * - If a later buffer fails after earlier ones moved bytes, the call succeeds
+ *   with the partial count (as POSIX readv/writev), so the guest never sees an
+ *   error for data that was in fact transferred.
  */
 function transfer(ctx: P1Context, iovs: number, iovsLen: number, out: number, op: (buf: Uint8Array) => number): number {
   const mem = ctx.mem;
@@ -175,15 +181,33 @@ function transfer(ctx: P1Context, iovs: number, iovsLen: number, out: number, op
   const base = iovs >>> 0;
   mem.check(out >>> 0, 4, 4);
   mem.check(base, count * Size.IOVEC, 4);
-  for (let i = 0; i < count; i++) mem.check(mem.view.getUint32(base + i * 8, true), mem.view.getUint32(base + i * 8 + 4, true));
+  const view = mem.view;
   let total = 0;
-  for (let i = 0; i < count; i++) {
-    const view = mem.view;
-    const len = view.getUint32(base + i * 8 + 4, true);
-    if (len === 0) continue;
-    const n = op(mem.bytes(view.getUint32(base + i * 8, true), len));
-    total += n;
-    if (n < len) break;
+  if (count === 1) {
+    const buf = view.getUint32(base, true);
+    const len = view.getUint32(base + 4, true);
+    mem.check(buf, len);
+    if (len > 0) total = op(mem.bytes(buf, len));
+  } else {
+    const vecs = new Uint32Array(count * 2);
+    for (let i = 0; i < count * 2; i += 2) {
+      vecs[i] = view.getUint32(base + i * 4, true);
+      vecs[i + 1] = view.getUint32(base + i * 4 + 4, true);
+      mem.check(vecs[i]!, vecs[i + 1]!);
+    }
+    for (let i = 0; i < count * 2; i += 2) {
+      const len = vecs[i + 1]!;
+      if (len === 0) continue;
+      let n: number;
+      try {
+        n = op(mem.bytes(vecs[i]!, len));
+      } catch (e) {
+        if (total > 0 && e instanceof FsError) break;
+        throw e;
+      }
+      total += n;
+      if (n < len) break;
+    }
   }
   mem.setU32(out >>> 0, total);
   return Errno.success;
