@@ -11,6 +11,7 @@ export { FileDescription, DirDescription, type DescriptionFlags, type Whence } f
 export { DEFAULT_PATH_LIMITS, type PathLimits } from './fs/limits.js';
 export type { Backend, AnyBackend, FileIO, FileType, NodeStat, Stat, DirEntry, TimeChange, OpenAccess } from './fs/types.js';
 export { StreamHandle, BytesSource, CallbackSource, CallbackSink, CaptureSink, NullStream } from './io/stream.js';
+export { createPipe, PipeReader, PipeWriter, DEFAULT_PIPE_CAPACITY, type PipeShared } from './io/pipe.js';
 export { Resource, Table, HandleBudget, DEFAULT_TABLE_CAPACITY, type Slot, type TableOptions } from './table/index.js';
 export { WardenError, FsError, ProcExit, Trap, ConfigError, ModuleError, isErrorCode, type ErrorCode } from './errors.js';
 export type { Clocks, FdMeta } from './p1/context.js';

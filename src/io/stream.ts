@@ -14,6 +14,8 @@ export abstract class StreamHandle extends Resource {
   fileType: FileType = 'unknown';
   abstract readonly readable: boolean;
   abstract readonly writable: boolean;
+  /** When true, a read or write that would wait fails with `would-block` instead (fdflags NONBLOCK). */
+  nonblocking = false;
   /** Reads into `into`; returns bytes read, 0 at end of stream. */
   read(_into: Uint8Array): number {
     return fail('bad-descriptor', 'stream is not readable');
@@ -31,6 +33,22 @@ export abstract class StreamHandle extends Resource {
   /** True if a write would not block. */
   writeReady(): boolean {
     return true;
+  }
+  /** Bytes a read could return now, for poll_oneoff's `nbytes` (0 when unknown). */
+  readableBytes(): number {
+    return 0;
+  }
+  /** True once no more data can ever be read (the writer is gone), for poll_oneoff's hangup flag. */
+  hungUp(): boolean {
+    return false;
+  }
+  /**
+   * Blocks up to `timeoutMs` (Infinity: no limit) until a read (or write) would
+   * not block, or something else changes; returns whether it is ready. Streams
+   * that are always ready return at once. It may return early, so callers re-check.
+   */
+  waitReady(kind: 'read' | 'write', _timeoutMs: number): boolean {
+    return kind === 'read' ? this.readReady() : this.writeReady();
   }
 }
 

@@ -90,6 +90,7 @@ export function fd_fdstat_get(ctx: P1Context, fd: number, out: number): number {
     type = Filetype.directory;
   } else if (r instanceof StreamHandle) {
     type = Filetype[r.fileType];
+    flags = r.nonblocking ? FdFlags.NONBLOCK : 0;
   }
   const v = ctx.mem.view;
   v.setUint8(ptr, type);
@@ -116,6 +117,7 @@ export function fd_fdstat_set_flags(ctx: P1Context, fd: number, flags: number): 
   } else if (r instanceof StreamHandle || r instanceof DirDescription) {
     if ((f & ~FdFlags.NONBLOCK) !== 0) fail('invalid', 'only NONBLOCK can be set on this kind of fd');
     if (r instanceof DirDescription) r.flags.nonblock = (f & FdFlags.NONBLOCK) !== 0;
+    else r.nonblocking = (f & FdFlags.NONBLOCK) !== 0;
   }
   return Errno.success;
 }

@@ -1,12 +1,12 @@
 // Owns: poll_oneoff: clock subscriptions (relative and absolute, several at once) and fd
-// readiness for handles that are always ready in the synchronous core.
-// Must not: busy-wait when a platform sleep exists (the context's Clocks.sleep blocks).
+// readiness of every kind of handle (files always ready; streams and pipes as they are).
+// Must not: busy-wait: it sleeps on the clock (Clocks.sleep) or waits on a handle (waitReady).
 import { FsError, fail } from '../../errors.js';
 import { DirDescription, FileDescription } from '../../fs/descriptor.js';
 import { StreamHandle } from '../../io/stream.js';
 import type { P1Context } from '../context.js';
 import { Errno, errnoOf } from '../errno.js';
-import { EventType, Rights, SUBSCRIPTION_CLOCK_ABSTIME, Size } from '../layout.js';
+import { EVENT_FD_READWRITE_HANGUP, EventType, Rights, SUBSCRIPTION_CLOCK_ABSTIME, Size } from '../layout.js';
 import { readClock } from './clock.js';
 
 interface Ready {
@@ -29,8 +29,8 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
   mem.check(neventsPtr >>> 0, 4, 4);
 
   const now = ctx.clocks.monotonic();
-  const ready: Ready[] = [];
   const timers: { userdata: bigint; deadline: bigint }[] = [];
+  const fdSubs: { userdata: bigint; type: number; fd: number }[] = [];
   const v = mem.view;
   for (let i = 0; i < n; i++) {
     const s = inp + i * Size.SUBSCRIPTION;
@@ -50,26 +50,40 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
       }
       timers.push({ userdata, deadline: now + wait });
     } else if (tag === EventType.FD_READ || tag === EventType.FD_WRITE) {
-      const fd = v.getUint32(s + 16, true);
-      ready.push(fdEvent(ctx, userdata, tag, fd));
+      fdSubs.push({ userdata, type: tag, fd: v.getUint32(s + 16, true) });
     } else {
       fail('invalid', `unknown event type ${tag}`);
     }
   }
 
-  if (ready.length === 0 && timers.length > 0) {
-    let earliest = timers[0]!.deadline;
-    for (const t of timers) if (t.deadline < earliest) earliest = t.deadline;
-    const remaining = earliest - ctx.clocks.monotonic();
-    if (remaining > 0n) ctx.clocks.sleep(remaining);
-  }
-  if (timers.length > 0) {
-    const after = ctx.clocks.monotonic();
-    for (const t of timers) {
-      if (t.deadline <= after) ready.push({ userdata: t.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
+  let earliest: bigint | undefined;
+  for (const t of timers) if (earliest === undefined || t.deadline < earliest) earliest = t.deadline;
+  const ready: Ready[] = [];
+  for (let turn = 0; ; turn++) {
+    // Every ready fd subscription, then every expired clock.
+    const waiting: { stream: StreamHandle; kind: 'read' | 'write' }[] = [];
+    for (const sub of fdSubs) {
+      const ev = fdEvent(ctx, sub.userdata, sub.type, sub.fd);
+      if (ev instanceof StreamHandle) waiting.push({ stream: ev, kind: sub.type === EventType.FD_READ ? 'read' : 'write' });
+      else ready.push(ev);
     }
+    const t = ctx.clocks.monotonic();
+    for (const timer of timers) {
+      if (timer.deadline <= t) ready.push({ userdata: timer.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
+    }
+    if (ready.length > 0) break;
+    const remainingNs = earliest === undefined ? undefined : earliest - t;
+    if (waiting.length === 0) {
+      if (remainingNs === undefined) fail('unsupported', 'poll_oneoff would wait forever: nothing can become ready');
+      ctx.clocks.sleep(remainingNs);
+      continue;
+    }
+    // Wait on one not-ready handle at a time; with several, in turns of at most 10 ms, so that
+    // a change on any of them is seen within that time. No CPU is used while waiting.
+    const remainingMs = remainingNs === undefined ? Infinity : Number(remainingNs) / 1e6;
+    const w = waiting[turn % waiting.length]!;
+    w.stream.waitReady(w.kind, waiting.length === 1 ? remainingMs : Math.min(remainingMs, 10));
   }
-  if (ready.length === 0) fail('unsupported', 'poll_oneoff would wait forever: nothing can become ready in synchronous mode');
 
   for (let i = 0; i < ready.length; i++) {
     const e = ready[i]!;
@@ -86,8 +100,11 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
   return Errno.success;
 }
 
-/** The event for an fd subscription: errors are reported in the event, not by the call. */
-function fdEvent(ctx: P1Context, userdata: bigint, type: number, fd: number): Ready {
+/**
+ * The event for an fd subscription if it is ready (errors are reported in the
+ * event, not by the call), or the stream to wait on if it is not.
+ */
+function fdEvent(ctx: P1Context, userdata: bigint, type: number, fd: number): Ready | StreamHandle {
   const ev: Ready = { userdata, error: 0, type, nbytes: 0n, flags: 0 };
   const slot = ctx.fds.slot(fd);
   if (slot === undefined) {
@@ -107,8 +124,14 @@ function fdEvent(ctx: P1Context, userdata: bigint, type: number, fd: number): Re
         ev.nbytes = left > 0n ? left : 0n;
       }
     } else if (r instanceof StreamHandle) {
-      const ok = type === EventType.FD_READ ? r.readable : r.writable;
-      if (!ok) ev.error = Errno.badf;
+      const reading = type === EventType.FD_READ;
+      if (!(reading ? r.readable : r.writable)) {
+        ev.error = Errno.badf;
+        return ev;
+      }
+      if (!(reading ? r.readReady() : r.writeReady())) return r;
+      if (reading) ev.nbytes = BigInt(r.readableBytes());
+      if (r.hungUp()) ev.flags = EVENT_FD_READWRITE_HANGUP;
     } else if (r instanceof DirDescription) {
       ev.error = Errno.badf;
     }

@@ -1,0 +1,208 @@
+// Owns: pipes whose bytes live in a SharedArrayBuffer ring, so their two ends can sit in different
+// threads (workers) with no copy through the main thread, and a read really blocks (Atomics.wait)
+// until a writer in another thread writes or closes.
+// Must not: know about fd numbers or errnos; a read or write that cannot proceed fails with an ErrorCode.
+import { fail } from '../errors.js';
+import { StreamHandle } from './stream.js';
+
+// Layout of the shared header (Int32 slots), then the data ring.
+const WRITTEN = 0; // total bytes written, mod 2^32
+const READ = 1; // total bytes read, mod 2^32
+const WRITER_CLOSED = 2;
+const READER_CLOSED = 3;
+const SEQ = 4; // bumped on every change; waiters wait on it
+const HEADER_BYTES = 32;
+
+/** Default ring size: 64 KiB, as a Linux pipe. */
+export const DEFAULT_PIPE_CAPACITY = 65536;
+
+function canBlock(): boolean {
+  // Atomics.wait throws on a browser's main thread; Node allows it everywhere.
+  return typeof SharedArrayBuffer !== 'undefined' && (typeof (globalThis as { window?: unknown }).window === 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function');
+}
+
+/** The shared state of one pipe: what is sent to another thread to hand it an end. */
+export interface PipeShared {
+  readonly buffer: SharedArrayBuffer;
+}
+
+class Ring {
+  readonly i32: Int32Array;
+  readonly data: Uint8Array;
+  readonly capacity: number;
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.i32 = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.data = new Uint8Array(buffer, HEADER_BYTES);
+    this.capacity = this.data.length;
+  }
+  get used(): number {
+    return (Atomics.load(this.i32, WRITTEN) - Atomics.load(this.i32, READ)) >>> 0;
+  }
+  bump(): void {
+    Atomics.add(this.i32, SEQ, 1);
+    Atomics.notify(this.i32, SEQ);
+  }
+  /** Waits until SEQ differs from `seen` (or `timeoutMs` passes). */
+  wait(seen: number, timeoutMs = Infinity): void {
+    if (!canBlock()) fail('would-block', 'this thread cannot block (a browser main thread): run the guest in a worker');
+    Atomics.wait(this.i32, SEQ, seen, timeoutMs);
+  }
+}
+
+/**
+ * Creates a pipe: bytes written to `writer` are read from `reader`. Either end
+ * may be placed in a guest's fd table, given to the host's own code, or moved
+ * to another thread with {@link PipeReader.share}/{@link PipeWriter.share} and
+ * `postMessage` (the bytes stay in shared memory: no copy through the main thread).
+ */
+export function createPipe(capacity = DEFAULT_PIPE_CAPACITY): { reader: PipeReader; writer: PipeWriter } {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 2 ** 30) throw new RangeError('pipe capacity must be an integer from 1 to 2^30');
+  // A power of two, so that positions taken modulo 2^32 stay consistent modulo the capacity.
+  let size = 1;
+  while (size < capacity) size *= 2;
+  const buffer = new SharedArrayBuffer(HEADER_BYTES + size);
+  return { reader: new PipeReader({ buffer }), writer: new PipeWriter({ buffer }) };
+}
+
+/** The reading end of a pipe. Reads block until data arrives or the writer closes (then 0: end of stream). */
+export class PipeReader extends StreamHandle {
+  override readonly kind = 'pipe-reader';
+  readonly readable = true;
+  readonly writable = false;
+  readonly #ring: Ring;
+
+  /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeReader.share} in another thread). */
+  constructor(shared: PipeShared) {
+    super();
+    this.#ring = new Ring(shared.buffer);
+  }
+
+  /** The shared state, to `postMessage` to the thread that will use this end (then stop using it here). */
+  share(): PipeShared {
+    return { buffer: this.#ring.buffer };
+  }
+
+  override readableBytes(): number {
+    return this.#ring.used;
+  }
+
+  override readReady(): boolean {
+    return this.#ring.used > 0 || Atomics.load(this.#ring.i32, WRITER_CLOSED) === 1;
+  }
+
+  /** True once the writer has closed (what is still in the pipe can be read). */
+  override hungUp(): boolean {
+    return Atomics.load(this.#ring.i32, WRITER_CLOSED) === 1;
+  }
+
+  override read(into: Uint8Array): number {
+    const r = this.#ring;
+    for (;;) {
+      const seen = Atomics.load(r.i32, SEQ);
+      const used = r.used;
+      if (used > 0) {
+        const n = Math.min(used, into.length);
+        const start = (Atomics.load(r.i32, READ) >>> 0) % r.capacity;
+        const first = Math.min(n, r.capacity - start);
+        into.set(r.data.subarray(start, start + first));
+        if (n > first) into.set(r.data.subarray(0, n - first), first);
+        Atomics.add(r.i32, READ, n);
+        r.bump();
+        return n;
+      }
+      if (Atomics.load(r.i32, WRITER_CLOSED) === 1) return 0;
+      if (this.nonblocking || into.length === 0) fail('would-block');
+      r.wait(seen);
+    }
+  }
+
+  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
+    if (kind !== 'read') return false;
+    const r = this.#ring;
+    const seen = Atomics.load(r.i32, SEQ);
+    if (this.readReady()) return true;
+    r.wait(seen, timeoutMs);
+    return this.readReady();
+  }
+
+  protected override dispose(): void {
+    Atomics.store(this.#ring.i32, READER_CLOSED, 1);
+    this.#ring.bump();
+  }
+}
+
+/** The writing end of a pipe. Writes block while the pipe is full; with the reader gone they fail with `pipe` (EPIPE). */
+export class PipeWriter extends StreamHandle {
+  override readonly kind = 'pipe-writer';
+  readonly readable = false;
+  readonly writable = true;
+  readonly #ring: Ring;
+
+  /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeWriter.share} in another thread). */
+  constructor(shared: PipeShared) {
+    super();
+    this.#ring = new Ring(shared.buffer);
+  }
+
+  /** The shared state, to `postMessage` to the thread that will use this end (then stop using it here). */
+  share(): PipeShared {
+    return { buffer: this.#ring.buffer };
+  }
+
+  override writeReady(): boolean {
+    return this.#ring.used < this.#ring.capacity || Atomics.load(this.#ring.i32, READER_CLOSED) === 1;
+  }
+
+  override write(data: Uint8Array): number {
+    const r = this.#ring;
+    let done = 0;
+    while (done < data.length) {
+      const seen = Atomics.load(r.i32, SEQ);
+      if (Atomics.load(r.i32, READER_CLOSED) === 1) {
+        if (done > 0) return done;
+        fail('pipe', 'the reading end is closed');
+      }
+      const space = r.capacity - r.used;
+      if (space === 0) {
+        if (this.nonblocking) {
+          if (done > 0) return done;
+          fail('would-block');
+        }
+        r.wait(seen);
+        continue;
+      }
+      const n = Math.min(space, data.length - done);
+      const start = (Atomics.load(r.i32, WRITTEN) >>> 0) % r.capacity;
+      const first = Math.min(n, r.capacity - start);
+      r.data.set(data.subarray(done, done + first), start);
+      if (n > first) r.data.set(data.subarray(done + first, done + n), 0);
+      Atomics.add(r.i32, WRITTEN, n);
+      r.bump();
+      done += n;
+    }
+    return done;
+  }
+
+  override hungUp(): boolean {
+    return Atomics.load(this.#ring.i32, READER_CLOSED) === 1;
+  }
+
+  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
+    if (kind !== 'write') return false;
+    const r = this.#ring;
+    const seen = Atomics.load(r.i32, SEQ);
+    if (this.writeReady()) return true;
+    r.wait(seen, timeoutMs);
+    return this.writeReady();
+  }
+
+  /** Closes the writing end now (the reader then sees end of stream), whatever holds references to it. */
+  end(): void {
+    Atomics.store(this.#ring.i32, WRITER_CLOSED, 1);
+    this.#ring.bump();
+  }
+
+  protected override dispose(): void {
+    this.end();
+  }
+}
