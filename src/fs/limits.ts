@@ -5,7 +5,10 @@
 export interface PathLimits {
   /** Symbolic links followed in one lookup before it fails with `loop` (ELOOP). Default 40, as Linux. */
   maxSymlinkHops: number;
-  /** Bytes in a path before it fails with `name-too-long` (ENAMETOOLONG). Default 4096. */
+  /**
+   * Like PATH_MAX: a path (or symlink target) of this many bytes or more fails
+   * with `name-too-long` (ENAMETOOLONG), since the limit counts a terminating NUL. Default 4096.
+   */
   maxPathBytes: number;
   /** Bytes in one component before it fails with `name-too-long`. Default 255. */
   maxNameBytes: number;

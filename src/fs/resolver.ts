@@ -58,8 +58,9 @@ function typeOf(loc: Location): FileType {
 function checkPath(path: string, limits: PathLimits): void {
   if (path.length === 0) fail('no-entry', 'empty path');
   if (path.includes('\0')) fail('invalid', 'path contains a NUL byte');
-  if (byteLength(path) > limits.maxPathBytes && utf8.encode(path).length > limits.maxPathBytes) {
-    fail('name-too-long', `path longer than ${limits.maxPathBytes} bytes`);
+  // Like PATH_MAX, the limit counts a terminating NUL: a path may have at most maxPathBytes - 1 bytes.
+  if (byteLength(path) >= limits.maxPathBytes && utf8.encode(path).length >= limits.maxPathBytes) {
+    fail('name-too-long', `path of ${limits.maxPathBytes} bytes or more`);
   }
 }
 
@@ -280,7 +281,7 @@ export function unlinkAt(walk: Walk, path: string): void {
 export function symlinkAt(walk: Walk, target: string, path: string): void {
   if (target.includes('\0')) fail('invalid', 'symlink target contains a NUL byte');
   if (target === '') fail('no-entry', 'empty symbolic link target'); // Linux symlink(2)
-  if (utf8.encode(target).length > walk.limits.maxPathBytes) fail('name-too-long');
+  if (utf8.encode(target).length >= walk.limits.maxPathBytes) fail('name-too-long');
   const p = resolveParent(walk, path, 'exist');
   const existing = child(p.dir, p.name);
   if (existing !== undefined) {

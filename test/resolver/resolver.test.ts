@@ -626,19 +626,19 @@ describe('resolver: path checks', () => {
     }
   });
 
-  test('a path of 4096 bytes is fine; 4097 fails with name-too-long', () => {
+  test('a path of 4095 bytes is fine; 4096 fails with name-too-long (PATH_MAX counts the NUL)', () => {
     const { root } = setup();
-    const exact = './'.repeat(2044) + 'file.txt'; // 4088 + 8
-    assert.equal(enc(exact).length, 4096);
-    assert.equal(root.statAt(exact, true).type, 'regular-file');
-    expectFsError(() => root.statAt(`./${exact}`.slice(1), true), 'name-too-long', '4097 bytes: the same path with one more slash');
+    const longest = './'.repeat(2043) + '/file.txt'; // 4086 + 9
+    assert.equal(enc(longest).length, 4095);
+    assert.equal(root.statAt(longest, true).type, 'regular-file');
+    expectFsError(() => root.statAt(`.${longest}`, true), 'name-too-long', '4096 bytes: the same path with one more dot');
     expectFsError(() => root.statAt('a/' + '../a/'.repeat(820), true), 'name-too-long');
     const multibyte = '€/'.repeat(820); // 820 * 4 = 3280 bytes: fine by count of bytes
     expectFsError(() => root.statAt(multibyte, true), 'no-entry');
     expectFsError(() => root.statAt('€'.repeat(1366), true), 'name-too-long', '1366 * 3 bytes > 4096');
-    expectFsError(() => root.symlink('x'.repeat(4097), 'toolong'), 'name-too-long', 'symlink target');
-    root.symlink('x'.repeat(4096), 'longest');
-    assert.equal(root.readlink('longest').length, 4096);
+    expectFsError(() => root.symlink('x'.repeat(4096), 'toolong'), 'name-too-long', 'symlink target');
+    root.symlink('x'.repeat(4095), 'longest');
+    assert.equal(root.readlink('longest').length, 4095);
   });
 
   test('path limits follow the namespace limits', () => {

@@ -46,6 +46,8 @@ export class OverlayNode {
   visibleSubdirs: { stamp: number; count: bigint } | undefined;
   /** @internal A deleted lower-only file whose times were set through an open descriptor. */
   detachedTimes: { atimeNs: bigint; mtimeNs: bigint; ctimeNs: bigint } | undefined;
+  /** @internal Open files still reading the lower file: moved onto the copy the moment it is made. */
+  lowerReaders: Set<{ adopt(u: MemoryNode): void }> | undefined;
 
   /** @internal */
   constructor(upper: MemoryNode | undefined, lower: object | undefined, parent: OverlayNode | undefined, name: string) {
@@ -517,6 +519,11 @@ export class OverlayBackend implements Backend<OverlayNode> {
     node.upper = u;
     if (st.type !== 'directory') node.lower = undefined;
     this.#byUpper.set(u, node);
+    // Files open on the lower file switch to the copy now, so the copy counts them as open (an
+    // unlink of it must not free the bytes they will read).
+    const readers = node.lowerReaders;
+    node.lowerReaders = undefined;
+    for (const r of readers ?? []) r.adopt(u);
     if (parent.children?.get(name)?.deref() === node) parent.children.delete(name);
     return u;
   }
@@ -621,6 +628,12 @@ class OverlayFileIO implements FileIO {
     this.#io = io;
     this.#onUpper = onUpper;
     this.streaming = io.streaming ?? false;
+    if (!onUpper) (node.lowerReaders ??= new Set()).add(this);
+  }
+
+  /** @internal Called by the overlay when the file is copied up: read the copy from now on. */
+  adopt(u: MemoryNode): void {
+    if (!this.#onUpper) this.#switch(u);
   }
 
   /** The FileIO to use now: the upper one once the file has been copied up. */
@@ -667,6 +680,7 @@ class OverlayFileIO implements FileIO {
   }
 
   close(): void {
+    this.node.lowerReaders?.delete(this);
     this.#io.close();
   }
 }

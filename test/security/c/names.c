@@ -7,7 +7,7 @@
  *               is refused before any lookup (the resolver's checkPath).
  *   ilseq       ilseq (25): a path that is not UTF-8 (witx `string`),
  *               including an overlong-encoded "..", ("\xc0\xae\xc0\xae").
- *   toolong     nametoolong (37): a component > 255 bytes, a path > 4096
+ *   toolong     nametoolong (37): a component > 255 bytes, a path of 4096 bytes or more
  *               bytes (4 KiB+ names, 64 KiB paths), even when it would
  *               also escape: the length check comes first.
  *   noent       noent (44): the empty path; look-alikes of ".." that are
@@ -150,8 +150,10 @@ int main(int argc, char **argv) {
     all_ops("escape", LIT("/"));
     all_ops("escape", LIT("//"));
     all_ops("escape", LIT("///////////////"));
+    memset(big, '/', 4095);
+    all_ops("escape", big, 4095);                /* the longest path: PATH_MAX counts the NUL */
     memset(big, '/', 4096);
-    all_ops("escape", big, 4096);
+    all_ops("toolong", big, 4096);
 
     /* long names and paths */
     memset(big, 'a', 256);
