@@ -159,6 +159,7 @@ export class DirDescription extends Resource {
   readonly kind = 'directory';
   readonly flags: DescriptionFlags = noFlags();
   #listing: DirEntry[] | undefined;
+  readonly #unpin: (() => void) | undefined;
 
   constructor(
     readonly location: Location,
@@ -167,6 +168,12 @@ export class DirDescription extends Resource {
     readonly parent: Location | undefined = undefined,
   ) {
     super();
+    // An open directory stays the same directory whatever happens to its name (as a POSIX dir fd).
+    this.#unpin = location.mount.backend.pin?.(location.node);
+  }
+
+  protected override dispose(): void {
+    this.#unpin?.();
   }
 
   /** The walk context rooted at this directory. */

@@ -127,6 +127,13 @@ export interface Backend<N extends object = object> {
   rename(fromDir: N, fromName: string, toDir: N, toName: string): void;
 
   /**
+   * Keeps a directory reachable for as long as a description holds it open,
+   * whatever happens to its name (a host backend keeps a descriptor of it).
+   * Returns the function that lets it go. Optional: backends whose nodes are
+   * objects need nothing.
+   */
+  pin?(dir: N): () => void;
+  /**
    * A stable identity of a node, when node objects themselves are not stable
    * (a new object per lookup). Used to find mount points. Defaults to the node.
    */

@@ -84,8 +84,9 @@ function hasProcFd(): boolean {
 }
 
 /** Closes the descriptors of a HostBackend dropped without close(). */
-const abandoned = new FinalizationRegistry<{ rootFd: number; dirs: Map<string, number> }>((held) => {
+const abandoned = new FinalizationRegistry<{ rootFd: number; dirs: Map<string, number>; pinned: Map<string, { fd: number }> }>((held) => {
   for (const fd of held.dirs.values()) fs.closeSync(fd);
+  for (const p of held.pinned.values()) fs.closeSync(p.fd);
   fs.closeSync(held.rootFd);
 });
 
@@ -118,6 +119,8 @@ export class HostBackend implements Backend<HostNode> {
   readonly #maxOpenDirs: number;
   /** Directory descriptors by device:inode, in least-recently-used order (Map keeps insertion order). */
   readonly #dirs = new Map<string, number>();
+  /** Descriptors of directories that open descriptions hold: never evicted while held. */
+  readonly #pinned = new Map<string, { fd: number; holders: number }>();
   #closed = false;
 
   /** @param root an existing host directory; symlinks in this path itself are resolved once, here. */
@@ -136,7 +139,7 @@ export class HostBackend implements Backend<HostNode> {
     this.#fdRelative = hasProcFd();
     this.#maxOpenDirs = Math.max(1, options.maxOpenDirs ?? 64);
     this.label = `host:${real}`;
-    abandoned.register(this, { rootFd: this.#rootFd, dirs: this.#dirs }, this);
+    abandoned.register(this, { rootFd: this.#rootFd, dirs: this.#dirs, pinned: this.#pinned }, this);
   }
 
   /** True if operations go through verified directory descriptors (Linux), false if through host paths. */
@@ -146,7 +149,7 @@ export class HostBackend implements Backend<HostNode> {
 
   /** Host descriptors this backend holds open right now (the root's and cached directories'). */
   get openDescriptors(): number {
-    return this.#closed ? 0 : 1 + this.#dirs.size;
+    return this.#closed ? 0 : 1 + this.#dirs.size + this.#pinned.size;
   }
 
   /**
@@ -159,13 +162,44 @@ export class HostBackend implements Backend<HostNode> {
     abandoned.unregister(this);
     for (const fd of this.#dirs.values()) fs.closeSync(fd);
     this.#dirs.clear();
+    for (const p of this.#pinned.values()) fs.closeSync(p.fd);
+    this.#pinned.clear();
     fs.closeSync(this.#rootFd);
+  }
+
+  /**
+   * Opens (and verifies) the descriptor of a directory that a description
+   * holds, and keeps it while held: the description then keeps designating
+   * that directory even if it is renamed, removed or replaced by name.
+   */
+  pin(dir: HostNode): () => void {
+    if (dir.parent === undefined || dir.type !== 'directory') return () => {};
+    const key = dir.key;
+    let p = this.#pinned.get(key);
+    if (p === undefined) {
+      const fd = this.#dirFd(dir);
+      this.#dirs.delete(key);
+      p = { fd, holders: 0 };
+      this.#pinned.set(key, p);
+    }
+    p.holders++;
+    let released = false;
+    return () => {
+      if (released || this.#closed) return;
+      released = true;
+      const q = this.#pinned.get(key);
+      if (q === undefined || --q.holders > 0) return;
+      this.#pinned.delete(key);
+      fs.closeSync(q.fd);
+    };
   }
 
   /** A descriptor of directory `node`, verified to be the inode the lookup saw. */
   #dirFd(node: HostNode): number {
     if (this.#closed) throw new FsError('bad-descriptor', 'the host backend was closed');
     if (node.parent === undefined) return this.#rootFd;
+    const pinned = this.#pinned.get(node.key);
+    if (pinned !== undefined) return pinned.fd;
     const cached = this.#dirs.get(node.key);
     if (cached !== undefined) {
       this.#dirs.delete(node.key);

@@ -47,6 +47,9 @@ export class ReadOnlyBackend<N extends object> implements Backend<N> {
       close: () => io.close(),
     };
   }
+  pin(dir: N): () => void {
+    return this.inner.pin === undefined ? () => {} : this.inner.pin(dir);
+  }
   nodeKey(node: N): unknown {
     return this.inner.nodeKey === undefined ? node : this.inner.nodeKey(node);
   }
