@@ -1,6 +1,6 @@
 // Owns: the public API of the platform-neutral core.
 // Must not: export anything that needs Node.
-export { Wasi, DEFAULT_MAX_ARGS_ENV_BYTES, compile, checkImports, type WasiOptions, type RunResult, type InputSpec, type OutputSpec, type PlacedHandle } from './wasi.js';
+export { Wasi, DEFAULT_MAX_ARGS_ENV_BYTES, compile, checkImports, type WasiOptions, type RunResult, type InputSpec, type OutputSpec, type PlacedHandle, type HandleRights } from './wasi.js';
 export { Namespace, type NamespaceOptions, type MountOptions } from './fs/namespace.js';
 export { MemoryBackend, DEFAULT_MEMORY_MAX_BYTES, type MemoryBackendOptions, type MemoryNode } from './fs/memory/memory-backend.js';
 export { ReadOnlyBackend } from './fs/virtual/read-only.js';
@@ -12,6 +12,8 @@ export { DEFAULT_PATH_LIMITS, type PathLimits } from './fs/limits.js';
 export type { Backend, AnyBackend, FileIO, FileType, NodeStat, Stat, DirEntry, TimeChange, OpenAccess } from './fs/types.js';
 export { StreamHandle, BytesSource, CallbackSource, CallbackSink, CaptureSink, NullStream } from './io/stream.js';
 export { createPipe, PipeReader, PipeWriter, DEFAULT_PIPE_CAPACITY, type PipeShared } from './io/pipe.js';
+export { createChannel, ChannelEnd, type ChannelShared } from './io/channel.js';
+export { pipeFromReadableStream, pipeToWritableStream, type PumpEnd, type PumpedReader, type PumpedWriter, type PumpOptions, type SinkPumpOptions } from './io/web-streams.js';
 export { Resource, Table, HandleBudget, DEFAULT_TABLE_CAPACITY, type Slot, type TableOptions } from './table/index.js';
 export { WardenError, FsError, ProcExit, Trap, ConfigError, ModuleError, isErrorCode, type ErrorCode } from './errors.js';
 export type { Clocks, FdMeta } from './p1/context.js';

@@ -3,13 +3,13 @@
 // Must not: use Node APIs (src/node/ adds host fds, Node streams and host directories).
 import { ConfigError, ModuleError, ProcExit, Trap, WardenError } from './errors.js';
 import { monotonicNs, realtimeNs } from './clock.js';
-import { DirDescription } from './fs/descriptor.js';
+import { DirDescription, FileDescription } from './fs/descriptor.js';
 import { Namespace } from './fs/namespace.js';
 import { pooledRandom } from './random.js';
 import { BytesSource, CallbackSink, CallbackSource, CaptureSink, NullStream, StreamHandle } from './io/stream.js';
 import { P1Context, type Clocks, type FdMeta } from './p1/context.js';
 import { createImports, type Tracer } from './p1/imports.js';
-import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, STREAM_RIGHTS } from './p1/layout.js';
+import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, Rights, STREAM_RIGHTS } from './p1/layout.js';
 import { Resource } from './table/resource.js';
 import { HandleBudget, Table } from './table/table.js';
 
@@ -138,6 +138,22 @@ function defaultRights(r: Resource): number {
 }
 
 /**
+ * Rights of an fd the host creates with {@link Wasi.place} or {@link Wasi.add}:
+ * the base rights as a number (witx bits, see `Rights`), or base and inheriting
+ * rights. Either can only narrow what the handle's kind allows.
+ */
+export type HandleRights = number | { base?: number; inheriting?: number };
+
+/** The fd metadata for a host-created handle: requested rights narrowed to what its kind (and direction) allows. */
+function hostHandleMeta(r: Resource, rights: HandleRights | undefined): FdMeta {
+  let allowed = defaultRights(r);
+  if ((r instanceof StreamHandle || r instanceof FileDescription) && !r.readable) allowed &= ~Rights.FD_READ;
+  if ((r instanceof StreamHandle || r instanceof FileDescription) && !r.writable) allowed &= ~Rights.FD_WRITE;
+  const spec = typeof rights === 'number' ? { base: rights } : (rights ?? {});
+  return { base: (spec.base ?? allowed) & allowed, inheriting: (spec.inheriting ?? (r instanceof DirDescription ? ALL_RIGHTS : 0)) & ALL_RIGHTS };
+}
+
+/**
  * One WASI preview1 guest instance: its fd table, stdio, preopens and clocks.
  * Use {@link Wasi.run} for a whole program, or the node:wasi-shaped
  * {@link Wasi.getImportObject} + {@link Wasi.start} / {@link Wasi.initialize}.
@@ -201,6 +217,68 @@ export class Wasi {
     }
     this.wasiImport = createImports(this.#ctx, options.trace);
     abandoned.register(this, this.fds, this);
+  }
+
+  // Host handles: the table is the host's to fill, before the guest starts or while it runs (from a
+  // host import function). A resource can sit in several slots and in several instances' tables at
+  // once; it is closed when the last slot lets go.
+
+  /**
+   * Puts `resource` at fd `fd` (stdio numbers included, if the guest or host freed them).
+   * `rights` default to every right of the handle's kind and direction, and can only narrow them.
+   * Fails with `busy` if `fd` is taken (nothing is retained then).
+   */
+  place(fd: number, resource: Resource, rights?: HandleRights): void {
+    this.fds.insertAt(fd, resource, hostHandleMeta(resource, rights));
+  }
+
+  /** Puts `resource` at the lowest free fd from 3 up and returns it; `rights` as for {@link place}. */
+  add(resource: Resource, rights?: HandleRights): number {
+    return this.fds.insert(resource, hostHandleMeta(resource, rights), { min: 3 });
+  }
+
+  /** The resource at `fd` (still owned by the table: retain it to keep it past a close). Fails with `bad-descriptor`. */
+  get(fd: number): Resource {
+    return this.fds.get(fd);
+  }
+
+  /**
+   * Removes `fd` without closing what it holds, and hands the table's reference
+   * to the caller, who now owns it: place it elsewhere and then `release()` it,
+   * or just `release()` it to close it. Fails with `bad-descriptor`.
+   */
+  take(fd: number): Resource {
+    const slot = this.fds.take(fd);
+    slot.parent?.release();
+    return slot.resource;
+  }
+
+  /**
+   * Like `dup(2)`: a second fd (the lowest free from 3 up) on the same open
+   * description (shared position and flags), with the same rights (not the
+   * preopen name). Returns the new fd.
+   */
+  duplicate(fd: number): number {
+    this.fds.get(fd);
+    const { resource, meta, parent } = this.fds.slot(fd)!;
+    return this.fds.insert(resource, { base: meta.base, inheriting: meta.inheriting }, parent === undefined ? { min: 3 } : { min: 3, parent });
+  }
+
+  /**
+   * Gives the handle at `fd` to `other` too: one open description in two
+   * instances (shared position and flags; closed when the last fd on it, in
+   * either, is closed). It keeps its rights (and preopen name). Goes at `toFd`
+   * (which must be free: else `busy`) or the lowest free fd from 3 up; returns
+   * the fd in `other`.
+   */
+  share(fd: number, other: Wasi, toFd?: number): number {
+    this.fds.get(fd);
+    const { resource, meta, parent } = this.fds.slot(fd)!;
+    const copy: FdMeta = { ...meta };
+    const opts = parent === undefined ? {} : { parent };
+    if (toFd === undefined) return other.fds.insert(resource, copy, { ...opts, min: 3 });
+    other.fds.insertAt(toFd, resource, copy, opts);
+    return toFd;
   }
 
   /** `{ wasi_snapshot_preview1: ... }`, to pass to `WebAssembly.instantiate`. */

@@ -11,7 +11,15 @@ const READ = 1; // total bytes read, mod 2^32
 const WRITER_CLOSED = 2;
 const READER_CLOSED = 3;
 const SEQ = 4; // bumped on every change; waiters wait on it
+const FAILED = 5; // the writer closed with an error: the reader gets `io` after the bytes left
+const SERVED_BY = 6; // id of the thread whose event loop serves the other end (0: none), see markServedHere
 const HEADER_BYTES = 32;
+
+/** This thread's id for SERVED_BY: random per module instance (each worker loads its own). */
+const THIS_THREAD = (Math.floor(Math.random() * 0x7ffffffe) + 1) | 0;
+
+type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 
 /** Default ring size: 64 KiB, as a Linux pipe. */
 export const DEFAULT_PIPE_CAPACITY = 65536;
@@ -45,7 +53,34 @@ class Ring {
   /** Waits until SEQ differs from `seen` (or `timeoutMs` passes). */
   wait(seen: number, timeoutMs = Infinity): void {
     if (!canBlock()) fail('would-block', 'this thread cannot block (a browser main thread): run the guest in a worker');
+    // The other end is fed or drained by this very thread's event loop, which cannot run while we wait.
+    if (timeoutMs === Infinity && Atomics.load(this.i32, SERVED_BY) === THIS_THREAD) {
+      fail('would-block', "the other end of this pipe is served by this thread's event loop: run the guest in a worker");
+    }
     Atomics.wait(this.i32, SEQ, seen, timeoutMs);
+  }
+  /**
+   * Resolves once `ready()` holds, without blocking the thread: Atomics.waitAsync
+   * on SEQ where the platform has it (a timer polling every 4 ms elsewhere).
+   * While it waits, a long timer keeps a Node event loop alive (waitAsync alone does not).
+   */
+  async whenReady(ready: () => boolean): Promise<void> {
+    for (;;) {
+      const seen = Atomics.load(this.i32, SEQ);
+      if (ready()) return;
+      if (waitAsync === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 4));
+        continue;
+      }
+      const r = waitAsync(this.i32, SEQ, seen);
+      if (!r.async) continue;
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      try {
+        await r.value;
+      } finally {
+        clearInterval(keepAlive);
+      }
+    }
   }
 }
 
@@ -110,10 +145,27 @@ export class PipeReader extends StreamHandle {
         r.bump();
         return n;
       }
-      if (Atomics.load(r.i32, WRITER_CLOSED) === 1) return 0;
+      if (Atomics.load(r.i32, WRITER_CLOSED) === 1) {
+        if (Atomics.load(r.i32, FAILED) === 1) fail('io', 'the source of this pipe failed');
+        return 0;
+      }
       if (this.nonblocking || into.length === 0) fail('would-block');
       r.wait(seen);
     }
+  }
+
+  /** Resolves when a read would not block (data, end of stream or an error) or this end is closed, without blocking the thread. */
+  whenReady(): Promise<void> {
+    return this.#ring.whenReady(() => this.disposed || this.readReady());
+  }
+
+  /**
+   * @internal For adapters that write into this pipe from this thread's event loop
+   * (a Node or Web stream pump): a wait in this thread that could only end by that
+   * event loop running fails with `would-block` instead of waiting forever.
+   */
+  markServedHere(): void {
+    Atomics.store(this.#ring.i32, SERVED_BY, THIS_THREAD);
   }
 
   override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
@@ -187,6 +239,16 @@ export class PipeWriter extends StreamHandle {
     return Atomics.load(this.#ring.i32, READER_CLOSED) === 1;
   }
 
+  /** Resolves when a write would not block (space, or the reader gone) or this end is closed, without blocking the thread. */
+  whenReady(): Promise<void> {
+    return this.#ring.whenReady(() => this.disposed || this.writeReady());
+  }
+
+  /** @internal The writer's side of {@link PipeReader.markServedHere}: the reader is drained by this thread's event loop. */
+  markServedHere(): void {
+    Atomics.store(this.#ring.i32, SERVED_BY, THIS_THREAD);
+  }
+
   override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
     if (kind !== 'write') return false;
     const r = this.#ring;
@@ -194,6 +256,15 @@ export class PipeWriter extends StreamHandle {
     if (this.writeReady()) return true;
     r.wait(seen, timeoutMs);
     return this.writeReady();
+  }
+
+  /**
+   * Closes the writing end with an error (the source failed): the reader gets
+   * what was written, then `io` (EIO) instead of end of stream.
+   */
+  abort(): void {
+    Atomics.store(this.#ring.i32, FAILED, 1);
+    this.end();
   }
 
   /** Closes the writing end now (the reader then sees end of stream), whatever holds references to it. */

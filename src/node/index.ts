@@ -10,6 +10,8 @@ export { nodeClocks } from './clocks.js';
 export { HostBackend, type HostNode } from './host-backend.js';
 export { WASI, type NodeWasiOptions } from './compat.js';
 export { applyOverlay, applyChanges, type ApplyResult } from './apply-overlay.js';
+export { pipeFromReadable, pipeToWritable } from './node-streams.js';
+export { runInWorker, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';
 
 /**
  * Like `new Wasi(options)`, with Node defaults: stdio is the process's own

@@ -1,0 +1,242 @@
+// Owns: runInWorker: running a guest in a worker_threads Worker so that its blocking calls (pipe and
+// channel reads, poll_oneoff, sleeps) block the worker, never this thread's event loop; describing its
+// module, directories and handles to the worker as plain data and shared memory; typed failures.
+// Must not: run guest code in this thread, or hold logic the worker entry or the core should own.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
+import { ChannelEnd, type ChannelShared } from '../io/channel.js';
+import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
+
+/** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
+export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd;
+
+/**
+ * A standard stream of a guest in a worker: a pipe or channel end (moved to the
+ * worker), a host fd (`{ hostFd: 3 }`), `'inherit'` (the process's own 0, 1, 2:
+ * the default), `'capture'` (stdout and stderr only: returned in the result),
+ * or `null` (empty input, discarded output).
+ */
+export type WorkerStdio = WorkerHandle | { hostFd: number } | 'inherit' | 'capture' | null;
+
+/** A directory of the host to preopen in the worker (through a confined `HostBackend`). */
+export interface WorkerHostDir {
+  /** The host directory. */
+  host: string;
+  /** Refuse every change (EPERM). Default false. */
+  readOnly?: boolean;
+}
+
+/** Options of {@link runInWorker}. */
+export interface WorkerRunOptions {
+  /** The module: a file path or `file:` URL (read in the worker), its bytes, or a compiled module. */
+  module: string | URL | Uint8Array | ArrayBuffer | WebAssembly.Module;
+  /** Program arguments; `args[0]` is the program name. Default `[]`. */
+  args?: readonly string[];
+  /** Environment variables, as an object or as `NAME=value` strings. Default: none. */
+  env?: Readonly<Record<string, string>> | readonly string[];
+  /** Host directories to preopen, as guest path -> host directory. Default: none. */
+  preopens?: Readonly<Record<string, string | WorkerHostDir>>;
+  /** In-memory directories to preopen, as guest path -> initial files (relative path -> contents). Default: none. */
+  memoryDirs?: Readonly<Record<string, Readonly<Record<string, string | Uint8Array>>>>;
+  /** Standard input: as {@link WorkerStdio} (not `'capture'`), or fixed text or bytes. Default `'inherit'`. */
+  stdin?: Exclude<WorkerStdio, 'capture'> | string | Uint8Array;
+  /** Default `'inherit'`. */
+  stdout?: WorkerStdio;
+  /** Default `'inherit'`. */
+  stderr?: WorkerStdio;
+  /** Pipe or channel ends to place at chosen fds (3 or more; preopens take the numbers after them). */
+  fds?: Readonly<Record<number, WorkerHandle>>;
+  /** Most fds the guest may hold at once. Default 1024. */
+  maxOpenFiles?: number;
+  /** Aborting terminates the worker; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What {@link runInWorker} resolves to. */
+export interface WorkerRunResult {
+  /** The guest's exit code: 0 when `_start` returned, else the `proc_exit` code. */
+  exitCode: number;
+  /** Captured standard output (empty unless `stdout: 'capture'`). */
+  stdout: Uint8Array;
+  /** Captured standard error (empty unless `stderr: 'capture'`). */
+  stderr: Uint8Array;
+}
+
+/** @internal A handle described for the worker: shared memory of a pipe or channel end, a host fd, or stdio content. */
+export type HandleSpec =
+  | { kind: 'pipe-reader' | 'pipe-writer'; shared: PipeShared }
+  | { kind: 'channel'; shared: ChannelShared }
+  | { kind: 'host-fd'; fd: number }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'capture' }
+  | { kind: 'null' };
+
+/** @internal What the worker entry receives as `workerData`. */
+export interface WorkerJob {
+  module: { path: string } | { bytes: Uint8Array } | { compiled: WebAssembly.Module };
+  args: string[];
+  env: string[];
+  preopens: { guest: string; host: string; readOnly: boolean }[];
+  memoryDirs: { guest: string; files: [string, Uint8Array][] }[];
+  stdio: [HandleSpec, HandleSpec, HandleSpec];
+  fds: [number, HandleSpec][];
+  maxOpenFiles?: number;
+}
+
+/** @internal How an error crossed the thread boundary. */
+export interface ErrorReport {
+  kind: 'trap' | 'module' | 'config' | 'fs' | 'other';
+  message: string;
+  missingImports?: string[];
+  errorCode?: string;
+  stack?: string;
+}
+
+/** @internal What the worker entry posts back, once. */
+export type WorkerOutcome = { ok: true; exitCode: number; stdout: Uint8Array; stderr: Uint8Array } | { ok: false; error: ErrorReport };
+
+const encoder = new TextEncoder();
+
+function describeHandle(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string): HandleSpec {
+  if (h.disposed) throw new ConfigError(`${what} is a closed ${h.kind}`);
+  if ((need === 'read' && !h.readable) || (need === 'write' && !h.writable)) throw new ConfigError(`${what} must be ${need === 'read' ? 'readable' : 'writable'}, got a ${h.kind}`);
+  if (h instanceof ChannelEnd) return { kind: 'channel', shared: h.share() };
+  if (h instanceof PipeReader) return { kind: 'pipe-reader', shared: h.share() };
+  return { kind: 'pipe-writer', shared: h.share() };
+}
+
+function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2): HandleSpec {
+  const name = ['stdin', 'stdout', 'stderr'][fd]!;
+  if (spec === undefined || spec === 'inherit') return { kind: 'host-fd', fd };
+  if (spec === null) return fd === 0 ? { kind: 'bytes', bytes: new Uint8Array(0) } : { kind: 'null' };
+  if (spec === 'capture') {
+    if (fd === 0) throw new ConfigError('stdin cannot be "capture"');
+    return { kind: 'capture' };
+  }
+  if (typeof spec === 'string' || spec instanceof Uint8Array) {
+    if (fd !== 0) throw new ConfigError(`${name} cannot be text or bytes`);
+    return { kind: 'bytes', bytes: typeof spec === 'string' ? encoder.encode(spec) : spec };
+  }
+  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeHandle(spec, fd === 0 ? 'read' : 'write', name);
+  if (Number.isInteger(spec.hostFd) && spec.hostFd >= 0) return { kind: 'host-fd', fd: spec.hostFd };
+  throw new ConfigError(`${name}: unsupported value`);
+}
+
+function describeModule(m: WorkerRunOptions['module']): WorkerJob['module'] {
+  if (typeof m === 'string') return { path: m };
+  if (m instanceof URL) return { path: fileURLToPath(m) };
+  if (m instanceof WebAssembly.Module) return { compiled: m };
+  if (m instanceof ArrayBuffer) return { bytes: new Uint8Array(m) };
+  return { bytes: m };
+}
+
+/** Turns the worker's report back into the typed error it was. */
+function revive(r: ErrorReport): Error {
+  let e: Error;
+  if (r.kind === 'trap') e = new Trap(r.message);
+  else if (r.kind === 'module') e = new ModuleError(r.message, r.missingImports ?? []);
+  else if (r.kind === 'config') e = new ConfigError(r.message);
+  else if (r.kind === 'fs' && isErrorCode(r.errorCode)) e = new FsError(r.errorCode, r.message);
+  else e = new Error(r.message);
+  if (r.stack !== undefined) e.stack = `${e.name}: ${r.message}\n    (in the guest's worker)\n${r.stack.split('\n').slice(1).join('\n')}`;
+  return e;
+}
+
+/**
+ * Runs a guest module in a `worker_threads` Worker, where its blocking calls
+ * (reads of pipes and channels, poll_oneoff, sleeps) block the worker while
+ * this thread's event loop stays free: stream pumps ({@link pipeFromReadable},
+ * {@link pipeToWritable}), timers and sockets keep running.
+ *
+ * Pipe and channel ends given as stdio or `fds` are *moved* to the worker:
+ * their bytes go through shared memory without passing through this thread,
+ * and once the worker is done (or crashed, or was aborted, or the call failed)
+ * they are closed here too, unless the host still holds a reference to them
+ * (`retain()`). An end belongs to one thread at a time: closing it in any
+ * thread closes it for the pipe.
+ * Preopened host directories are opened by the worker itself through a
+ * confined `HostBackend`.
+ *
+ * Resolves with the exit code (and captured output) once the guest is over.
+ * Rejects with a {@link Trap} carrying the trap message if the guest traps, a
+ * {@link ModuleError} if the module cannot be run (listing missing imports), a
+ * {@link ConfigError} for bad options (a missing host directory, say).
+ *
+ * @example
+ * ```ts
+ * const out = pipeToWritable(process.stdout, { end: false });
+ * const { exitCode } = await runInWorker({ module: 'app.wasm', args: ['app'], stdin: pipeFromReadable(process.stdin), stdout: out });
+ * ```
+ */
+export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
+  // Every pipe and channel end given is the worker's from now on, also if this call fails.
+  const given = new Set<WorkerHandle>();
+  for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {})]) {
+    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd) given.add(h);
+  }
+  const closeGiven = (): void => {
+    // The worker closed its copies when the guest ended; if it crashed, was terminated or never
+    // started, it did not: close them here so the peers (pumps, other guests) see end of stream or
+    // EPIPE instead of waiting forever. A host that holds a reference of its own keeps them open.
+    for (const h of given) {
+      if (!h.disposed && h.refCount === 0) h.retain().release();
+    }
+  };
+  let job: WorkerJob;
+  try {
+    const fds: [number, HandleSpec][] = [];
+    for (const [key, h] of Object.entries(options.fds ?? {})) {
+      const n = Number(key);
+      if (!Number.isInteger(n) || n < 3) throw new ConfigError(`extra handles go at fd 3 or above (got ${key})`);
+      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends can be moved to a worker`);
+      fds.push([n, describeHandle(h, 'any', `fd ${key}`)]);
+    }
+    const env = options.env ?? {};
+    job = {
+      module: describeModule(options.module),
+      args: [...(options.args ?? [])],
+      env: Array.isArray(env) ? [...(env as readonly string[])] : Object.entries(env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+      preopens: Object.entries(options.preopens ?? {}).map(([guest, d]) => (typeof d === 'string' ? { guest, host: d, readOnly: false } : { guest, host: d.host, readOnly: d.readOnly ?? false })),
+      memoryDirs: Object.entries(options.memoryDirs ?? {}).map(([guest, files]) => ({
+        guest,
+        files: Object.entries(files).map(([p, c]): [string, Uint8Array] => [p, typeof c === 'string' ? encoder.encode(c) : c]),
+      })),
+      stdio: [describeStdio(options.stdin, 0), describeStdio(options.stdout, 1), describeStdio(options.stderr, 2)],
+      fds,
+      ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
+    };
+    if (options.signal?.aborted === true) throw options.signal.reason;
+  } catch (e) {
+    closeGiven();
+    return Promise.reject(e);
+  }
+  const signal = options.signal;
+
+  return new Promise<WorkerRunResult>((resolve, reject) => {
+    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: job });
+    let settled = false;
+    const settle = (outcome: { value: WorkerRunResult } | { error: unknown }): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      closeGiven();
+      if ('value' in outcome) resolve(outcome.value);
+      else reject(outcome.error);
+    };
+    let aborted = false;
+    const onAbort = (): void => {
+      // Settled on 'exit', once the worker is really gone (then its handles can be closed here).
+      aborted = true;
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (m: WorkerOutcome) => {
+      if (aborted) return;
+      if (m.ok) settle({ value: { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr } });
+      else settle({ error: revive(m.error) });
+    });
+    worker.once('error', (error) => settle({ error }));
+    worker.once('exit', (code) => settle({ error: aborted ? signal?.reason : new Error(`the guest's worker exited (code ${code}) before the guest finished`) }));
+  });
+}
