@@ -43,6 +43,10 @@ export interface ResolvedParent {
   /** The last component: never empty, `.` or `..`. */
   readonly name: string;
   readonly trailingSlash: boolean;
+  /** @internal The directories walked (start first, `dir` last) and their types, to go on walking from `dir`. */
+  readonly stack: Location[];
+  /** @internal */
+  readonly types: FileType[];
 }
 
 function statOf(loc: Location): NodeStat {
@@ -154,7 +158,7 @@ export function resolve(walk: Walk, path: string, follow: boolean): Resolved {
  * component of `.` or `..` has no name to act on: such a path is resolved in
  * full (so escapes still fail as escapes) and then fails with `dotCode`.
  */
-export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode'], dotDotCode: FsError['errorCode'] = dotCode): ResolvedParent {
+export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorCode'], dotDotCode: FsError['errorCode'] = dotCode, checkLast = true): ResolvedParent {
   const { stack, types, parts, trailingSlash } = begin(walk, path);
   const name = parts.pop();
   if (name === undefined || name === '.' || name === '..') {
@@ -165,8 +169,8 @@ export function resolveParent(walk: Walk, path: string, dotCode: FsError['errorC
   const state = { hops: 0, trailingSlash: false };
   walkParts(walk, stack, types, parts, true, state);
   if (types[types.length - 1] !== 'directory') fail('not-directory');
-  checkName(name, walk.limits);
-  return { dir: stack[stack.length - 1]!, name, trailingSlash };
+  if (checkLast) checkName(name, walk.limits);
+  return { dir: stack[stack.length - 1]!, name, trailingSlash, stack, types };
 }
 
 /** Metadata of a location, with the device number of its mount. */
@@ -195,15 +199,68 @@ export type Opened =
   | { kind: 'directory'; location: Location; parent: Location | undefined }
   | { kind: 'file'; location: Location; io: FileIO };
 
+/** Creates the file a dangling symlink (chain) names, walking its target from the link's directory. */
+function createThroughLinks(walk: Walk, p: ResolvedParent, link: Location, req: OpenRequest, access: { read: boolean; write: boolean }): Opened {
+  let stack = p.stack;
+  let types = p.types;
+  let current = link;
+  for (let hops = 1; ; hops++) {
+    if (hops > walk.limits.maxSymlinkHops) fail('loop', 'too many levels of symbolic links');
+    const target = current.mount.backend.readlink(current.node);
+    if (target.length === 0) fail('no-entry', 'empty symbolic link');
+    if (target.startsWith('/')) fail('not-permitted', 'absolute symbolic link leaves the base directory');
+    const t = split(target);
+    const name = t.parts.pop();
+    stack = stack.slice();
+    types = types.slice();
+    if (name === undefined || name === '.' || name === '..') {
+      if (name !== undefined) t.parts.push(name);
+      walkParts(walk, stack, types, t.parts, true, { hops, trailingSlash: false });
+      fail('is-directory');
+    }
+    // The target's directories are walked first (ENOENT, ENOTDIR come from there, as on Linux).
+    walkParts(walk, stack, types, t.parts, true, { hops, trailingSlash: false });
+    if (types[types.length - 1] !== 'directory') fail('not-directory');
+    checkName(name, walk.limits);
+    const dir = stack[stack.length - 1]!;
+    const existing = child(dir, name);
+    // Linux: a target ending in '/' is EISDIR once its directories were walked, whatever it names.
+    if (t.trailingSlash) fail('is-directory', 'cannot create a regular file with a trailing slash');
+    if (existing === undefined) {
+      if (req.directory) fail('is-directory', 'O_CREAT with O_DIRECTORY');
+      const node = dir.mount.backend.createFile(dir.node, name);
+      const location = { mount: dir.mount, node };
+      return { kind: 'file', location, io: location.mount.backend.open(node, access) };
+    }
+    if (typeOf(existing) !== 'symbolic-link') {
+      if (typeOf(existing) === 'directory') fail('is-directory');
+      if (req.directory) fail('not-directory');
+      const io = existing.mount.backend.open(existing.node, access);
+      if (req.truncate) {
+        try {
+          io.truncate(0n);
+        } catch (e) {
+          io.close();
+          throw e;
+        }
+      }
+      return { kind: 'file', location: existing, io };
+    }
+    current = existing;
+  }
+}
+
 /** Opens (and maybe creates) the node at `path`. */
-export function openAt(walk: Walk, path: string, req: OpenRequest, hops = 0): Opened {
+export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
   // A file opened to be truncated is opened for writing at the backend (O_RDONLY|O_TRUNC truncates on Linux).
   const access = { read: req.read, write: req.write || req.truncate };
   let resolved: Resolved | undefined;
   if (req.create) {
-    const p = resolveParent(walk, path, req.exclusive ? 'exist' : 'is-directory');
-    // Linux open(2): O_CREAT on a path ending in '/' is EISDIR, whatever is there.
+    const dotCode = req.exclusive ? 'exist' : 'is-directory';
+    const p = resolveParent(walk, path, dotCode, dotCode, false);
+    // Linux open(2): O_CREAT on a path ending in '/' is EISDIR, whatever is there (even before the name's length).
     if (p.trailingSlash) fail('is-directory', 'cannot create a regular file with a trailing slash');
+    checkName(p.name, walk.limits);
     const existing = child(p.dir, p.name);
     if (existing === undefined) {
       if (req.directory) fail('is-directory', 'O_CREAT with O_DIRECTORY');
@@ -213,18 +270,10 @@ export function openAt(walk: Walk, path: string, req: OpenRequest, hops = 0): Op
     }
     if (req.exclusive) fail('exist');
     if (req.follow && typeOf(existing) === 'symbolic-link') {
-      // O_CREAT through a symlink creates its target if missing, as Linux does; the target is
-      // resolved as a path from the link's directory, so the walk's sandbox still applies.
-      try {
-        resolved = resolve(walk, path, true);
-      } catch (e) {
-        if (!(e instanceof FsError && e.errorCode === 'no-entry')) throw e;
-        if (++hops > walk.limits.maxSymlinkHops) fail('loop', 'too many levels of symbolic links');
-        const target = existing.mount.backend.readlink(existing.node);
-        if (target.startsWith('/')) fail('not-permitted', 'absolute symbolic link leaves the base directory');
-        const slash = path.replace(/\/+$/, '').lastIndexOf('/');
-        return openAt(walk, slash < 0 ? target : `${path.slice(0, slash)}/${target}`, req, hops);
-      }
+      // O_CREAT through a symlink creates its target if missing, as Linux does. The target is
+      // walked on from the link's directory with the same stack, so `..` and the sandbox work as
+      // for any path, and each further dangling link counts as a hop.
+      return createThroughLinks(walk, p, existing, req, access);
     } else {
       // The name exists: resolve it in full (following a final symlink if asked).
       resolved = resolve(walk, path, req.follow);

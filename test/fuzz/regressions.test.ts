@@ -207,11 +207,6 @@ test(
 
 test(
   'O_CREAT: a trailing slash is is-directory before the name is looked at, also from a followed symlink',
-  {
-    todo:
-      'BUG: src/fs/resolver.ts:204 openAt checks the last name (name-too-long) before the trailing slash, and a symlink to ' +
-      '"f/" (f a file) gives not-directory; Linux open(O_CREAT) gives EISDIR for both',
-  },
   () => {
     const root = memoryTree();
     expectFsError(() => root.open(`${'L'.repeat(256)}/`, req({ create: true, write: true })), 'is-directory', 'an over-long name');
@@ -222,11 +217,6 @@ test(
 
 test(
   'O_CREAT through a dangling symlink works whatever the length of the link\'s path plus its target',
-  {
-    todo:
-      'BUG: src/fs/resolver.ts:226 openAt re-resolves the string "<dir of the link>/<target>" from the start, which fails ' +
-      'name-too-long past 4096 bytes though the path and the target are each short enough; Linux creates the file',
-  },
   () => {
     const root = memoryTree();
     root.symlink(`${'./'.repeat(2045)}new`, 'dl'); // a 4093-byte target

@@ -95,28 +95,6 @@ export const RULES: readonly Rule[] = [
     applies: (c) => wardenVsLinux(c) && (c.op.op === 'link' || c.op.op === 'rename') && err(c.want) !== undefined && err(c.got) !== undefined,
     retire: none,
   },
-  {
-    id: 'bug-ocreat-error-order',
-    kind: 'bug',
-    why:
-      'BUG src/fs/resolver.ts:204 openAt (O_CREAT): Linux answers EISDIR for a last component with a trailing slash before ' +
-      'it looks at the name (even an over-long one: Warden says name-too-long), and also when the slash comes from a ' +
-      'followed symlink whose target ends in "/" and names a non-directory (Warden: not-directory). Nothing changes.',
-    applies: (c) => wardenVsLinux(c) && c.op.op === 'open' && c.op.create && err(c.want) === 'is-directory' && (err(c.got) === 'name-too-long' || err(c.got) === 'not-directory'),
-    retire: none,
-  },
-  {
-    id: 'bug-ocreat-dangling-long',
-    kind: 'bug',
-    why:
-      'BUG src/fs/resolver.ts:226 openAt creates through a dangling symlink by re-resolving the string ' +
-      '`<path of the link\'s directory>/<target>` from the start: when that string passes 4096 bytes it fails ' +
-      'name-too-long, though neither the path nor the target is too long (Linux creates the file, or reports what the ' +
-      'target resolves to). It also edits a path as a string, which the resolver says it never does. When the kernel ' +
-      'created the file, linux is retired.',
-    applies: (c) => wardenVsLinux(c) && c.op.op === 'open' && c.op.create && err(c.got) === 'name-too-long' && err(c.want) !== 'name-too-long',
-    retire: (c) => (isOk(c.want) ? ['linux'] : []),
-  },
 ];
 
 /** The rule of `rules` that allows `c`, if any. */
