@@ -5,7 +5,7 @@
 import { FsError, fail } from '../errors.js';
 import { DEFAULT_PATH_LIMITS, type PathLimits } from './limits.js';
 import { nodeKey, type Location, type Mount } from './mount.js';
-import type { FileIO, FileType, NodeStat, Stat, TimeChange } from './types.js';
+import type { FileIO, FileType, NodeStat, OpenAccess, Stat, TimeChange } from './types.js';
 
 const utf8 = new TextEncoder();
 
@@ -199,8 +199,22 @@ export type Opened =
   | { kind: 'directory'; location: Location; parent: Location | undefined }
   | { kind: 'file'; location: Location; io: FileIO };
 
+/** Opens an existing file at the backend, emptying it for O_TRUNC (closing it again if that fails). */
+function openExisting(location: Location, access: OpenAccess, truncate: boolean): FileIO {
+  const io = location.mount.backend.open(location.node, access);
+  if (truncate) {
+    try {
+      io.truncate(0n);
+    } catch (e) {
+      io.close();
+      throw e;
+    }
+  }
+  return io;
+}
+
 /** Creates the file a dangling symlink (chain) names, walking its target from the link's directory. */
-function createThroughLinks(walk: Walk, p: ResolvedParent, link: Location, req: OpenRequest, access: { read: boolean; write: boolean }): Opened {
+function createThroughLinks(walk: Walk, p: ResolvedParent, link: Location, req: OpenRequest, access: OpenAccess): Opened {
   let stack = p.stack;
   let types = p.types;
   let current = link;
@@ -235,16 +249,7 @@ function createThroughLinks(walk: Walk, p: ResolvedParent, link: Location, req: 
     if (typeOf(existing) !== 'symbolic-link') {
       if (typeOf(existing) === 'directory') fail('is-directory');
       if (req.directory) fail('not-directory');
-      const io = existing.mount.backend.open(existing.node, access);
-      if (req.truncate) {
-        try {
-          io.truncate(0n);
-        } catch (e) {
-          io.close();
-          throw e;
-        }
-      }
-      return { kind: 'file', location: existing, io };
+      return { kind: 'file', location: existing, io: openExisting(existing, access, req.truncate) };
     }
     current = existing;
   }
@@ -289,16 +294,7 @@ export function openAt(walk: Walk, path: string, req: OpenRequest): Opened {
     return { kind: 'directory', location, parent: resolved.parent };
   }
   if (req.directory) fail('not-directory');
-  const io = location.mount.backend.open(location.node, access);
-  if (req.truncate) {
-    try {
-      io.truncate(0n);
-    } catch (e) {
-      io.close();
-      throw e;
-    }
-  }
-  return { kind: 'file', location, io };
+  return { kind: 'file', location, io: openExisting(location, access, req.truncate) };
 }
 
 /** Creates a directory at `path`. */
