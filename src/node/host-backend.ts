@@ -26,7 +26,8 @@ export interface HostNode {
   readonly type: FileType;
 }
 
-const codes: Record<string, ErrorCode> = {
+/** How host errno names map to Warden's error codes (what `HostBackend` reports for each). */
+export const hostErrorCodes: Readonly<Record<string, ErrorCode>> = {
   ENOENT: 'no-entry', EEXIST: 'exist', ENOTEMPTY: 'not-empty', EISDIR: 'is-directory', ENOTDIR: 'not-directory',
   EACCES: 'access', EPERM: 'not-permitted', ELOOP: 'loop', ENAMETOOLONG: 'name-too-long', ENOSPC: 'insufficient-space',
   EXDEV: 'cross-device', EBUSY: 'busy', EINVAL: 'invalid', EMLINK: 'too-many-links', EROFS: 'read-only',
@@ -42,7 +43,7 @@ function host<T>(f: () => T): T {
     return f();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code in codes) throw new FsError(codes[code]!, (e as Error).message);
+    if (typeof code === 'string' && code in hostErrorCodes) throw new FsError(hostErrorCodes[code]!, (e as Error).message);
     throw e;
   }
 }

@@ -5,6 +5,7 @@
 // path through the resolver). The fifth, `linux`, is the kernel itself: the same ops as plain path
 // syscalls on another temp dir.
 // Must not: decide who is right (rules.ts), or let a raw syscall leave its temp dir (see `escapes`).
+import { hostErrorCodes } from '../../src/node/host-backend.js';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -326,16 +327,8 @@ function wardenOver(name: TargetName, backend: Backend<any>, cleanup: () => void
 
 const C = fs.constants;
 
-/** errno names as HostBackend maps them (src/node/host-backend.ts), so that both speak ErrorCode. */
-const ERRNO: Record<string, string> = {
-  ENOENT: 'no-entry', EEXIST: 'exist', ENOTEMPTY: 'not-empty', EISDIR: 'is-directory', ENOTDIR: 'not-directory',
-  EACCES: 'access', EPERM: 'not-permitted', ELOOP: 'loop', ENAMETOOLONG: 'name-too-long', ENOSPC: 'insufficient-space',
-  EXDEV: 'cross-device', EBUSY: 'busy', EINVAL: 'invalid', EMLINK: 'too-many-links', EROFS: 'read-only',
-  EFBIG: 'file-too-large', EIO: 'io', EBADF: 'bad-descriptor', EMFILE: 'too-many-open-files', ENFILE: 'file-table-overflow',
-  EAGAIN: 'would-block', EINTR: 'interrupted', ENOMEM: 'insufficient-memory', EDQUOT: 'insufficient-space',
-  ETXTBSY: 'busy', ENXIO: 'no-entry', ENODEV: 'unsupported', EOPNOTSUPP: 'unsupported', ENOTSUP: 'unsupported',
-  EOVERFLOW: 'overflow', ESPIPE: 'invalid-seek', EPIPE: 'pipe',
-};
+/** errno names as HostBackend maps them, so that both speak ErrorCode. */
+const ERRNO: Readonly<Record<string, string>> = hostErrorCodes;
 
 class Errno extends Error {
   constructor(readonly code: string) {
