@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'invalid-seek'
   | 'cross-device'
   | 'not-socket'
+  | 'not-connected'
   | 'not-capable'
   | 'too-many-open-files'
   | 'file-table-overflow'
@@ -47,7 +48,7 @@ const codeSet: ReadonlySet<string> = new Set<ErrorCode>([
   'illegal-byte-sequence', 'interrupted', 'invalid', 'io', 'is-directory', 'loop', 'too-many-links',
   'name-too-long', 'no-entry', 'insufficient-memory', 'insufficient-space', 'not-directory',
   'not-empty', 'unsupported', 'no-tty', 'overflow', 'not-permitted', 'pipe', 'read-only',
-  'invalid-seek', 'cross-device', 'not-socket', 'not-capable', 'too-many-open-files',
+  'invalid-seek', 'cross-device', 'not-socket', 'not-connected', 'not-capable', 'too-many-open-files',
   'file-table-overflow', 'bad-file-type', 'fault',
 ]);
 

@@ -11,6 +11,7 @@ export { FileDescription, DirDescription, type DescriptionFlags, type Whence } f
 export { DEFAULT_PATH_LIMITS, type PathLimits } from './fs/limits.js';
 export type { Backend, AnyBackend, FileIO, FileType, NodeStat, Stat, DirEntry, TimeChange, OpenAccess } from './fs/types.js';
 export { StreamHandle, BytesSource, CallbackSource, CallbackSink, CaptureSink, NullStream } from './io/stream.js';
+export { SocketHandle, SocketListener, ChannelSocket, QueueListener } from './io/socket.js';
 export { createPipe, PipeReader, PipeWriter, DEFAULT_PIPE_CAPACITY, type PipeShared } from './io/pipe.js';
 export { createChannel, ChannelEnd, type ChannelShared } from './io/channel.js';
 export { pipeFromReadableStream, pipeToWritableStream, type PumpEnd, type PumpedReader, type PumpedWriter, type PumpOptions, type SinkPumpOptions } from './io/web-streams.js';

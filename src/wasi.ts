@@ -7,6 +7,7 @@ import { DirDescription, FileDescription } from './fs/descriptor.js';
 import { Namespace } from './fs/namespace.js';
 import { pooledRandom } from './random.js';
 import { BytesSource, CallbackSink, CallbackSource, CaptureSink, NullStream, StreamHandle } from './io/stream.js';
+import { SocketHandle, SocketListener } from './io/socket.js';
 import { P1Context, type Clocks, type FdMeta } from './p1/context.js';
 import { createImports, type Tracer } from './p1/imports.js';
 import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, Rights, STREAM_RIGHTS } from './p1/layout.js';
@@ -133,6 +134,8 @@ function outputHandle(spec: OutputSpec | undefined): StreamHandle {
 
 function defaultRights(r: Resource): number {
   if (r instanceof DirDescription) return DIR_RIGHTS;
+  if (r instanceof SocketListener) return Rights.SOCK_ACCEPT | Rights.POLL_FD_READWRITE | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET;
+  if (r instanceof SocketHandle) return STREAM_RIGHTS | Rights.SOCK_SHUTDOWN;
   if (r instanceof StreamHandle) return STREAM_RIGHTS;
   return FILE_RIGHTS;
 }

@@ -47,6 +47,7 @@ export const errnoOf: Readonly<Record<ErrorCode, number>> = {
   'invalid-seek': Errno.spipe,
   'cross-device': Errno.xdev,
   'not-socket': Errno.notsock,
+  'not-connected': Errno.notconn,
   'not-capable': Errno.notcapable,
   'too-many-open-files': Errno.mfile,
   'file-table-overflow': Errno.nfile,
