@@ -9,6 +9,7 @@ export { HostFdStream, WritableSink } from './streams.js';
 export { nodeClocks } from './clocks.js';
 export { HostBackend, type HostNode } from './host-backend.js';
 export { WASI, type NodeWasiOptions } from './compat.js';
+export { TcpListener, PortListener, type ListenerShared } from './net.js';
 export { applyOverlay, applyChanges, type ApplyResult } from './apply-overlay.js';
 export { pipeFromReadable, pipeToWritable } from './node-streams.js';
 export { runInWorker, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';

@@ -14,6 +14,7 @@ import { Wasi } from '../wasi.js';
 import { nodeClocks } from './clocks.js';
 import { HostBackend } from './host-backend.js';
 import { HostFdStream } from './streams.js';
+import { PortListener } from './net.js';
 import type { ErrorReport, HandleSpec, WorkerJob, WorkerOutcome } from './worker-runner.js';
 
 function handle(spec: HandleSpec, mode: 'read' | 'write'): StreamHandle {
@@ -24,6 +25,8 @@ function handle(spec: HandleSpec, mode: 'read' | 'write'): StreamHandle {
       return new PipeWriter(spec.shared);
     case 'channel':
       return new ChannelEnd(spec.shared);
+    case 'listener':
+      return new PortListener(spec.shared);
     case 'host-fd':
       return new HostFdStream(spec.fd, mode);
     case 'bytes':

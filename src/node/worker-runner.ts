@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
 import { ChannelEnd, type ChannelShared } from '../io/channel.js';
+import { TcpListener, type ListenerShared } from './net.js';
+import type { MessagePort } from 'node:worker_threads';
 import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
@@ -45,8 +47,11 @@ export interface WorkerRunOptions {
   stdout?: WorkerStdio;
   /** Default `'inherit'`. */
   stderr?: WorkerStdio;
-  /** Pipe or channel ends to place at chosen fds (3 or more; preopens take the numbers after them). */
-  fds?: Readonly<Record<number, WorkerHandle>>;
+  /**
+   * Pipe or channel ends, or TCP listeners (`TcpListener.listen`), to place at
+   * chosen fds (3 or more; preopens take the numbers after them).
+   */
+  fds?: Readonly<Record<number, WorkerHandle | TcpListener>>;
   /** Most fds the guest may hold at once. Default 1024. */
   maxOpenFiles?: number;
   /** Aborting terminates the worker; the promise then rejects with the signal's reason. */
@@ -67,6 +72,7 @@ export interface WorkerRunResult {
 export type HandleSpec =
   | { kind: 'pipe-reader' | 'pipe-writer'; shared: PipeShared }
   | { kind: 'channel'; shared: ChannelShared }
+  | { kind: 'listener'; shared: ListenerShared }
   | { kind: 'host-fd'; fd: number }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'capture' }
@@ -184,12 +190,19 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
     }
   };
   let job: WorkerJob;
+  const transfer: MessagePort[] = [];
   try {
     const fds: [number, HandleSpec][] = [];
     for (const [key, h] of Object.entries(options.fds ?? {})) {
       const n = Number(key);
       if (!Number.isInteger(n) || n < 3) throw new ConfigError(`extra handles go at fd 3 or above (got ${key})`);
-      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends can be moved to a worker`);
+      if (h instanceof TcpListener) {
+        const shared = h.share();
+        transfer.push(shared.port);
+        fds.push([n, { kind: 'listener', shared }]);
+        continue;
+      }
+      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends and TCP listeners can be moved to a worker`);
       fds.push([n, describeHandle(h, 'any', `fd ${key}`)]);
     }
     const env = options.env ?? {};
@@ -214,7 +227,7 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
   const signal = options.signal;
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: job });
+    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: job, transferList: transfer });
     let settled = false;
     const settle = (outcome: { value: WorkerRunResult } | { error: unknown }): void => {
       if (settled) return;

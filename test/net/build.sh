@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Rebuilds the socket test servers (committed: CI has no clang). Debian: clang lld wasi-libc libclang-rt-14-dev-wasm32.
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v clang >/dev/null || { echo "clang not found: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32" >&2; exit 1; }
+for c in *.c; do clang --target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-all -o "${c%.c}.wasm" "$c"; echo "built ${c%.c}.wasm"; done
