@@ -18,6 +18,8 @@ export interface RunCommand {
   env: [string, string][];
   inheritEnv: boolean;
   trace: boolean;
+  /** `--listen HOST:PORT` addresses, in order: listening sockets at fds 3, 4, ... before the preopens. */
+  listen: { host: string; port: number }[];
 }
 
 export type Command = RunCommand | { command: 'help' } | { command: 'version' };
@@ -36,7 +38,7 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
   if (first === '--version' || first === '-V' || first === 'version') return { command: 'version' };
   if (first !== 'run') throw new UsageError(`unknown command "${first}" (try "warden run <module.wasm>" or "warden --help")`);
-  const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false };
+  const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false, listen: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = rest[++i];
@@ -79,6 +81,14 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
         }
         break;
       }
+      case '--listen': {
+        const v = take();
+        const m = /^(.*):(\d+)$/.exec(v);
+        const port = m === null ? NaN : Number(m[2]);
+        if (m === null || m[1] === '' || !(port >= 0 && port <= 65535)) throw new UsageError(`--listen "${v}" is not HOST:PORT (e.g. 127.0.0.1:8080)`);
+        cmd.listen.push({ host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+        break;
+      }
       case '--inherit-env':
         cmd.inheritEnv = true;
         break;
@@ -113,6 +123,8 @@ Options of run (before the module; everything after it goes to the program):
                             it, the changes stay in memory, the host directory is never changed
   --mem-dir <GUEST>         preopen an empty in-memory directory
   --env <NAME=VALUE>        set an environment variable (repeatable); --env NAME copies it from the host
+  --listen <HOST:PORT>      give the program a listening TCP socket (repeatable; fds 3, 4, ...
+                            before the preopened dirs); the program then runs in a worker thread
   --inherit-env             pass the whole host environment
   --trace                   print every WASI call with its arguments and result to stderr
   --                        end of options

@@ -10,6 +10,8 @@ import type { Tracer } from '../p1/imports.js';
 import { compile, checkImports } from '../wasi.js';
 import { createNodeWasi } from '../node/index.js';
 import { HostBackend } from '../node/host-backend.js';
+import { TcpListener } from '../node/net.js';
+import { runInWorker } from '../node/worker-runner.js';
 import { HELP, UsageError, parseArgs, type RunCommand } from './args.js';
 
 const VERSION = '0.1.0';
@@ -23,6 +25,28 @@ const tracer: Tracer = (name, args, result) => {
   process.stderr.write(`[wasi] ${name}(${args.map(fmt).join(', ')}) -> ${r}\n`);
 };
 
+/** With --listen: the guest runs in a worker, so the sockets' I/O can go on on this thread. */
+async function runListening(cmd: RunCommand, module: WebAssembly.Module, name: string, env: Record<string, string>): Promise<number> {
+  if (cmd.trace) throw new UsageError('--trace cannot be combined with --listen yet');
+  if (cmd.dirs.some((d) => d.kind === 'overlay')) throw new UsageError('--overlay cannot be combined with --listen yet');
+  const listeners: TcpListener[] = [];
+  try {
+    for (const l of cmd.listen) listeners.push(await TcpListener.listen(l.host, l.port));
+    const fds: Record<number, TcpListener> = {};
+    listeners.forEach((l, i) => (fds[3 + i] = l));
+    const preopens: Record<string, { host: string; readOnly: boolean }> = {};
+    const memoryDirs: Record<string, Record<string, string>> = {};
+    for (const d of cmd.dirs) {
+      if (d.kind === 'mem-dir') memoryDirs[d.guest] = {};
+      else preopens[d.guest] = { host: d.host, readOnly: d.kind === 'ro-dir' };
+    }
+    const r = await runInWorker({ module, args: [name, ...cmd.args], env, fds, preopens, memoryDirs });
+    return r.exitCode;
+  } finally {
+    await Promise.all(listeners.map((l) => l.close()));
+  }
+}
+
 async function run(cmd: RunCommand): Promise<number> {
   let bytes: Uint8Array;
   try {
@@ -31,6 +55,11 @@ async function run(cmd: RunCommand): Promise<number> {
     throw new UsageError(`cannot read module "${cmd.module}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const module = await compile(bytes);
+  const env: Record<string, string> = {};
+  if (cmd.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of cmd.env) env[k] = v;
+  const name = cmd.module.split(/[\\/]/).pop() ?? cmd.module;
+  if (cmd.listen.length > 0) return runListening(cmd, module, name, env);
   const ns = new Namespace();
   const preopens: Record<string, string> = {};
   const hostDirs: HostBackend[] = [];
@@ -46,10 +75,6 @@ async function run(cmd: RunCommand): Promise<number> {
     }
     preopens[d.guest] = at;
   });
-  const env: Record<string, string> = {};
-  if (cmd.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  for (const [k, v] of cmd.env) env[k] = v;
-  const name = cmd.module.split(/[\\/]/).pop() ?? cmd.module;
   const wasi = createNodeWasi({ args: [name, ...cmd.args], env, namespace: ns, preopens, ...(cmd.trace ? { trace: tracer } : {}) });
   checkImports(module, wasi.getImportObject());
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
