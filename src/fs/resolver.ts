@@ -351,8 +351,8 @@ export function linkAt(fromWalk: Walk, from: string, follow: boolean, toWalk: Wa
   const src = resolve(fromWalk, from, follow);
   const p = resolveParent(toWalk, to, 'exist');
   if (child(p.dir, p.name) !== undefined) fail('exist');
+  if (p.trailingSlash) fail('no-entry'); // Linux: a new name "x/" is ENOENT, before EPERM for a directory source
   if (src.type === 'directory') fail('not-permitted', 'hard links to directories are not allowed');
-  if (p.trailingSlash) fail('no-entry');
   if (p.dir.mount !== src.location.mount) fail('cross-device');
   p.dir.mount.backend.link(p.dir.node, p.name, src.location.node);
 }
@@ -369,17 +369,24 @@ export function renameAt(fromWalk: Walk, from: string, toWalk: Walk, to: string)
     if (!(e instanceof FsError && e.errorCode === 'busy')) throw e;
     dotError = e;
   }
-  const d = resolveParent(toWalk, to, 'busy');
+  const d = resolveParent(toWalk, to, 'busy', 'busy', false);
   if (s === undefined) throw dotError;
   const src = child(s.dir, s.name) ?? fail('no-entry');
+  // The new name's length is looked at only once the source is known to exist, as Linux does.
+  checkName(d.name, toWalk.limits);
   if (src.mount !== s.dir.mount) fail('busy', 'a mount point cannot be renamed');
   const srcType = typeOf(src);
   const dst = child(d.dir, d.name);
   if (dst !== undefined && dst.mount !== d.dir.mount) fail('busy', 'a mount point cannot be replaced');
   if (s.dir.mount !== d.dir.mount) fail('cross-device');
+  // Linux: a target that is a directory above the source is ENOTEMPTY (it holds the source);
+  // a source directory above the target is EINVAL (a directory cannot move into itself).
+  if (srcType !== 'directory' && (s.trailingSlash || d.trailingSlash)) fail('not-directory');
+  const same = (a: Location, b: Location): boolean => a.mount === b.mount && nodeKey(a.mount, a.node) === nodeKey(b.mount, b.node);
+  if (dst !== undefined && s.stack.some((l) => same(l, dst))) fail('not-empty', 'the target is a directory above the source');
+  if (srcType === 'directory' && d.stack.some((l) => same(l, src))) fail('invalid', 'cannot move a directory into itself');
   const dstType = dst === undefined ? undefined : typeOf(dst);
   if (srcType !== 'directory') {
-    if (s.trailingSlash || d.trailingSlash) fail('not-directory');
     if (dstType === 'directory') fail('is-directory');
   } else if (dstType !== undefined && dstType !== 'directory') {
     fail('not-directory');

@@ -87,11 +87,10 @@ export const RULES: readonly Rule[] = [
     id: 'bug-two-path-error-order',
     kind: 'bug',
     why:
-      'BUG src/fs/resolver.ts:316 renameAt / :304 linkAt still differ from Linux in which error a failing call reports (nothing ' +
-      'changes either way): a rename whose source is an ancestor of the target is EINVAL, whose target is an ancestor ' +
-      'of the source ENOTEMPTY, ' +
-      'before the type checks; an over-long last name is ENAMETOOLONG only when it is looked up, after the other path ' +
-      'is resolved and after ENOENT for the source; link onto a missing "name/" is ENOENT before EPERM of a directory source.',
+      'BUG src/fs/resolver.ts renameAt / linkAt still differ from Linux in which error a failing call reports in ' +
+      'some corner cases (nothing changes either way): Linux checks the lengths of both last names, and some ' +
+      'errors of the second path, in an order Warden does not fully follow (e.g. an over-long source name with a ' +
+      'target whose directory is missing). The cases in regressions.test.ts are fixed.',
     applies: (c) => wardenVsLinux(c) && (c.op.op === 'link' || c.op.op === 'rename') && err(c.want) !== undefined && err(c.got) !== undefined,
     retire: none,
   },
