@@ -59,6 +59,19 @@ class Ring {
     }
     Atomics.wait(this.i32, SEQ, seen, timeoutMs);
   }
+  /** Blocks up to `timeoutMs` until `ready()` holds or the pipe changes; returns `ready()`. */
+  waitFor(ready: () => boolean, timeoutMs: number): boolean {
+    const seen = Atomics.load(this.i32, SEQ);
+    if (ready()) return true;
+    this.wait(seen, timeoutMs);
+    return ready();
+  }
+
+  /** Records that this thread's event loop serves the other end (see PipeReader.markServedHere). */
+  markServedHere(): void {
+    Atomics.store(this.i32, SERVED_BY, THIS_THREAD);
+  }
+
   /**
    * Resolves once `ready()` holds, without blocking the thread: Atomics.waitAsync
    * on SEQ where the platform has it (a timer polling every 4 ms elsewhere).
@@ -165,16 +178,11 @@ export class PipeReader extends StreamHandle {
    * event loop running fails with `would-block` instead of waiting forever.
    */
   markServedHere(): void {
-    Atomics.store(this.#ring.i32, SERVED_BY, THIS_THREAD);
+    this.#ring.markServedHere();
   }
 
   override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
-    if (kind !== 'read') return false;
-    const r = this.#ring;
-    const seen = Atomics.load(r.i32, SEQ);
-    if (this.readReady()) return true;
-    r.wait(seen, timeoutMs);
-    return this.readReady();
+    return kind === 'read' && this.#ring.waitFor(() => this.readReady(), timeoutMs);
   }
 
   protected override dispose(): void {
@@ -246,16 +254,11 @@ export class PipeWriter extends StreamHandle {
 
   /** @internal The writer's side of {@link PipeReader.markServedHere}: the reader is drained by this thread's event loop. */
   markServedHere(): void {
-    Atomics.store(this.#ring.i32, SERVED_BY, THIS_THREAD);
+    this.#ring.markServedHere();
   }
 
   override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
-    if (kind !== 'write') return false;
-    const r = this.#ring;
-    const seen = Atomics.load(r.i32, SEQ);
-    if (this.writeReady()) return true;
-    r.wait(seen, timeoutMs);
-    return this.writeReady();
+    return kind === 'write' && this.#ring.waitFor(() => this.writeReady(), timeoutMs);
   }
 
   /**

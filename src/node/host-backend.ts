@@ -48,7 +48,8 @@ function host<T>(f: () => T): T {
   }
 }
 
-function typeOf(st: fs.BigIntStats | fs.Stats): FileType {
+/** The Warden file type of a Node stat or directory entry. */
+export function fileTypeOf(st: fs.BigIntStats | fs.Stats | fs.Dirent): FileType {
   if (st.isFile()) return 'regular-file';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symbolic-link';
@@ -60,7 +61,7 @@ function typeOf(st: fs.BigIntStats | fs.Stats): FileType {
 }
 
 function toStat(st: fs.BigIntStats): NodeStat {
-  return { type: typeOf(st), ino: st.ino, nlink: st.nlink, size: st.size, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  return { type: fileTypeOf(st), ino: st.ino, nlink: st.nlink, size: st.size, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
 }
 
 /**
@@ -236,7 +237,7 @@ export class HostBackend implements Backend<HostNode> {
   }
 
   #child(dir: HostNode, name: string, st: fs.Stats): HostNode {
-    return { parent: dir, name, path: `${dir.path}/${name}`, key: keyOf(st), type: typeOf(st) };
+    return { parent: dir, name, path: `${dir.path}/${name}`, key: keyOf(st), type: fileTypeOf(st) };
   }
 
   root(): HostNode {
@@ -277,7 +278,7 @@ export class HostBackend implements Backend<HostNode> {
     // stats suffice and cost less than bigint ones. The order is the host's, which is stable.
     for (const name of names) {
       const st = fs.lstatSync(this.#at(dir, name), { throwIfNoEntry: false });
-      if (st !== undefined) out.push({ name, type: typeOf(st), ino: BigInt(st.ino) });
+      if (st !== undefined) out.push({ name, type: fileTypeOf(st), ino: BigInt(st.ino) });
     }
     return out;
   }

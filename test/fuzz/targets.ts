@@ -5,7 +5,7 @@
 // path through the resolver). The fifth, `linux`, is the kernel itself: the same ops as plain path
 // syscalls on another temp dir.
 // Must not: decide who is right (rules.ts), or let a raw syscall leave its temp dir (see `escapes`).
-import { hostErrorCodes } from '../../src/node/host-backend.js';
+import { fileTypeOf, hostErrorCodes } from '../../src/node/host-backend.js';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -336,16 +336,7 @@ class Errno extends Error {
   }
 }
 
-function typeOfStats(st: fs.Stats | fs.BigIntStats | fs.Dirent): FileType {
-  if (st.isFile()) return 'regular-file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symbolic-link';
-  if (st.isCharacterDevice()) return 'character-device';
-  if (st.isBlockDevice()) return 'block-device';
-  if (st.isSocket()) return 'socket';
-  if (st.isFIFO()) return 'fifo';
-  return 'unknown';
-}
+const typeOfStats = fileTypeOf;
 
 /**
  * True if resolving `path` from directory `base` the way Linux does could leave `base`
