@@ -111,3 +111,18 @@ test('poll_oneoff reports a listener readable when a connection waits', () => {
   assert.equal(v.getBigUint64(4096, true), 5n);
   assert.equal(v.getUint16(4104, true), 0, 'no error');
 });
+
+test('a nonblocking recv over several iovecs reports the bytes it took instead of EAGAIN', () => {
+  const { listener, r } = setup();
+  const client = listener.connect();
+  client.retain();
+  assert.equal(r.call.sock_accept!(3, 4, 16), E.success); // NONBLOCK
+  const fd = r.view().getUint32(16, true);
+  client.write(enc('abc'));
+  // Two iovecs of 3 and 10: the first fills, the second would block; the 3 bytes must not be lost.
+  r.iovecs(100, [[1000, 3], [1100, 10]]);
+  assert.equal(r.call.sock_recv!(fd, 100, 2, 2, 200, 204), E.success);
+  assert.equal(r.view().getUint32(200, true), 3);
+  assert.equal(r.text(1000, 3), 'abc');
+  client.release();
+});

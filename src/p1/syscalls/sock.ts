@@ -1,7 +1,7 @@
 // Owns: the sock_* syscalls over socket handles (src/io/socket.ts): accept on a listener, recv,
 // send and shutdown on a connected socket. Any other fd is a non-socket, as the spec requires.
 // Must not: touch the network (the handles do).
-import { fail } from '../../errors.js';
+import { FsError, fail } from '../../errors.js';
 import { SocketHandle, SocketListener } from '../../io/socket.js';
 import type { P1Context } from '../context.js';
 import { Errno } from '../errno.js';
@@ -58,10 +58,20 @@ export function sock_recv(ctx: P1Context, fd: number, riData: number, riLen: num
   ctx.mem.check(roFlags >>> 0, 2, 2);
   const bufs = vectors(ctx, riData, riLen);
   let total = 0;
-  for (const b of bufs) {
+  outer: for (const b of bufs) {
     let filled = 0;
     while (filled < b.length) {
-      const n = s.read(b.subarray(filled));
+      let n: number;
+      try {
+        n = s.read(b.subarray(filled));
+      } catch (e) {
+        // Bytes already taken are reported, never lost behind an error (as POSIX recv).
+        if (total + filled > 0 && e instanceof FsError) {
+          total += filled;
+          break outer;
+        }
+        throw e;
+      }
       filled += n;
       // Without WAITALL one read is enough; with it, go on until the buffer is full or the stream ends.
       if (n === 0 || (flags & RECV_WAITALL) === 0) break;
@@ -81,7 +91,13 @@ export function sock_send(ctx: P1Context, fd: number, siData: number, siLen: num
   let total = 0;
   for (const b of vectors(ctx, siData, siLen)) {
     if (b.length === 0) continue;
-    const n = s.write(b);
+    let n: number;
+    try {
+      n = s.write(b);
+    } catch (e) {
+      if (total > 0 && e instanceof FsError) break; // report what was sent, as POSIX send
+      throw e;
+    }
     total += n;
     if (n < b.length) break;
   }
