@@ -188,8 +188,8 @@ function transfer(ctx: P1Context, iovs: number, iovsLen: number, out: number, op
   if (count === 1) {
     const buf = view.getUint32(base, true);
     const len = view.getUint32(base + 4, true);
-    mem.check(buf, len);
-    if (len > 0) total = op(mem.bytes(buf, len));
+    const bytes = mem.bytes(buf, len); // checked here, once
+    if (len > 0) total = op(bytes);
   } else {
     const vecs = new Uint32Array(count * 2);
     for (let i = 0; i < count * 2; i += 2) {
