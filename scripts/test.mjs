@@ -16,7 +16,7 @@ if (!/^[\w.-]+$/.test(outName)) throw new Error(`WARDEN_TEST_OUT must be a plain
 const out = join(root, outName);
 
 rmSync(out, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, process.env.WARDEN_TEST_TSCONFIG ?? 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
 if (tsc.status !== 0) {
   console.error('type check failed');
   process.exit(tsc.status ?? 1);

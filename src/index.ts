@@ -20,3 +20,5 @@ export { WardenError, FsError, ProcExit, Trap, ConfigError, ModuleError, isError
 export type { Clocks, FdMeta } from './p1/context.js';
 export type { Tracer, TraceResult } from './p1/imports.js';
 export { Rights } from './p1/layout.js';
+export { AsyncSource, AsyncSink } from './io/async-stream.js';
+export { type BlockingStrategy, type BlockingChoice, StrategyError, chooseStrategy, availableStrategies, jspiSupported, sharedMemorySupported, suspendingImports, promisingExport } from './bridge/index.js';

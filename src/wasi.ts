@@ -9,7 +9,9 @@ import { pooledRandom } from './random.js';
 import { BytesSource, CallbackSink, CallbackSource, CaptureSink, NullStream, StreamHandle } from './io/stream.js';
 import { SocketHandle, SocketListener } from './io/socket.js';
 import { P1Context, type Clocks, type FdMeta } from './p1/context.js';
-import { createImports, type Tracer } from './p1/imports.js';
+import { createAsyncImports, createImports, type Tracer } from './p1/imports.js';
+import { chooseStrategy, type BlockingChoice } from './bridge/strategy.js';
+import { promisingExport, suspendingImports } from './bridge/jspi.js';
 import { ALL_RIGHTS, DIR_RIGHTS, FILE_RIGHTS, Rights, STREAM_RIGHTS } from './p1/layout.js';
 import { Resource } from './table/resource.js';
 import { HandleBudget, Table } from './table/table.js';
@@ -177,6 +179,7 @@ export class Wasi {
   /** The functions of the `wasi_snapshot_preview1` import module (as node:wasi's `wasiImport`). */
   readonly wasiImport: Record<string, (...a: never[]) => number>;
   readonly #ctx: P1Context;
+  readonly #trace: Tracer | undefined;
   readonly #captures: (CaptureSink | undefined)[] = [];
   #started = false;
 
@@ -219,6 +222,7 @@ export class Wasi {
       this.fds.insert(dir, { base: DIR_RIGHTS, inheriting: ALL_RIGHTS, preopen: guestPath }, { min: 3 });
     }
     this.wasiImport = createImports(this.#ctx, options.trace);
+    this.#trace = options.trace;
     abandoned.register(this, this.fds, this);
   }
 
@@ -290,6 +294,19 @@ export class Wasi {
   }
 
   /**
+   * The import object for a guest that will be run with JSPI ({@link startAsync}):
+   * the calls that may wait (reads, writes, poll_oneoff, sock_*) are
+   * `WebAssembly.Suspending`, so a wait on an async host handle (a stream
+   * pumped by this thread, an {@link AsyncSource}, a socket) suspends the guest
+   * and lets this thread's event loop run. Throws a `StrategyError` where the
+   * engine has no JSPI.
+   */
+  getSuspendingImportObject(): { wasi_snapshot_preview1: Record<string, unknown> } {
+    const { imports, blocking } = createAsyncImports(this.#ctx, this.#trace);
+    return { wasi_snapshot_preview1: suspendingImports(imports, blocking) };
+  }
+
+  /**
    * Captured output of stdout (1) or stderr (2) when it was configured as
    * `'capture'` (else empty). Still available after {@link close}, and even if
    * the guest closed or renumbered the fd.
@@ -317,6 +334,26 @@ export class Wasi {
     if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
     try {
       (start as () => void)();
+      return 0;
+    } catch (e) {
+      if (e instanceof ProcExit) return e.exitCode;
+      throw e;
+    } finally {
+      this.#flush();
+    }
+  }
+
+  /**
+   * {@link start} for a guest instantiated with {@link getSuspendingImportObject}:
+   * `_start` runs on a stack that JSPI can suspend, so the promise settles when
+   * the guest is over and this thread's event loop runs while it waits.
+   */
+  async startAsync(instance: WebAssembly.Instance): Promise<number> {
+    this.#bind(instance);
+    const start = instance.exports['_start'];
+    if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
+    try {
+      await promisingExport(start as () => void)();
       return 0;
     } catch (e) {
       if (e instanceof ProcExit) return e.exitCode;
@@ -357,6 +394,27 @@ export class Wasi {
       return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
     } finally {
       // The guest is over, whether it returned, exited or trapped: release what it held.
+      this.close();
+    }
+  }
+
+  /**
+   * {@link run} with a blocking strategy: `'jspi'` suspends the guest while it
+   * waits for the host (see {@link getSuspendingImportObject}), `'sync'` is
+   * {@link run}, and `'auto'` (the default) takes JSPI where the engine has it.
+   * (Workers are the third strategy; `runGuest` in `warden/node` chooses among all three.)
+   */
+  async runAsync(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, extraImports: WebAssembly.Imports = {}, options: { blocking?: BlockingChoice } = {}): Promise<RunResult> {
+    const strategy = chooseStrategy(options.blocking ?? 'auto', { workers: false });
+    if (strategy !== 'jspi') return this.run(module, extraImports);
+    const compiled = module instanceof WebAssembly.Module ? module : await compile(module);
+    const imports = { ...extraImports, ...this.getSuspendingImportObject() } as WebAssembly.Imports;
+    checkImports(compiled, imports);
+    const instance = await WebAssembly.instantiate(compiled, imports);
+    try {
+      const exitCode = await this.startAsync(instance);
+      return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
+    } finally {
       this.close();
     }
   }

@@ -92,7 +92,7 @@ export class ChannelEnd extends StreamHandle {
   }
 
   /** Resolves when a read (or a write) would not block, without blocking the thread (for host code on an event loop). */
-  whenReady(kind: 'read' | 'write'): Promise<void> {
+  override whenReady(kind: 'read' | 'write' = 'read'): Promise<void> {
     return kind === 'read' ? this.#in.whenReady() : this.#out.whenReady();
   }
 

@@ -4,6 +4,7 @@
 // Must not: know about fd numbers or errnos; a read or write that cannot proceed fails with an ErrorCode.
 import { fail } from '../errors.js';
 import { StreamHandle } from './stream.js';
+import { Suspend, canSuspend } from './suspend.js';
 
 // Layout of the shared header (Int32 slots), then the data ring.
 const WRITTEN = 0; // total bytes written, mod 2^32
@@ -52,6 +53,8 @@ class Ring {
   }
   /** Waits until SEQ differs from `seen` (or `timeoutMs` passes). */
   wait(seen: number, timeoutMs = Infinity): void {
+    // Under JSPI the guest's stack is suspended instead; the other end may be served by this thread.
+    if (canSuspend()) throw new Suspend(this.changed(seen, timeoutMs));
     if (!canBlock()) fail('would-block', 'this thread cannot block (a browser main thread): run the guest in a worker');
     // The other end is fed or drained by this very thread's event loop, which cannot run while we wait.
     if (timeoutMs === Infinity && Atomics.load(this.i32, SERVED_BY) === THIS_THREAD) {
@@ -67,6 +70,12 @@ class Ring {
     return ready();
   }
 
+  /** Resolves once SEQ differs from `seen` or `timeoutMs` passed, without blocking the thread. */
+  async changed(seen: number, timeoutMs = Infinity): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    await this.whenReady(() => Atomics.load(this.i32, SEQ) !== seen || performance.now() >= deadline, timeoutMs);
+  }
+
   /** Records that this thread's event loop serves the other end (see PipeReader.markServedHere). */
   markServedHere(): void {
     Atomics.store(this.i32, SERVED_BY, THIS_THREAD);
@@ -77,7 +86,7 @@ class Ring {
    * on SEQ where the platform has it (a timer polling every 4 ms elsewhere).
    * While it waits, a long timer keeps a Node event loop alive (waitAsync alone does not).
    */
-  async whenReady(ready: () => boolean): Promise<void> {
+  async whenReady(ready: () => boolean, timeoutMs = Infinity): Promise<void> {
     for (;;) {
       const seen = Atomics.load(this.i32, SEQ);
       if (ready()) return;
@@ -85,7 +94,7 @@ class Ring {
         await new Promise((resolve) => setTimeout(resolve, 4));
         continue;
       }
-      const r = waitAsync(this.i32, SEQ, seen);
+      const r = waitAsync(this.i32, SEQ, seen, timeoutMs === Infinity ? undefined : Math.max(1, Math.ceil(timeoutMs)));
       if (!r.async) continue;
       const keepAlive = setInterval(() => {}, 1 << 30);
       try {
@@ -168,7 +177,7 @@ export class PipeReader extends StreamHandle {
   }
 
   /** Resolves when a read would not block (data, end of stream or an error) or this end is closed, without blocking the thread. */
-  whenReady(): Promise<void> {
+  override whenReady(): Promise<void> {
     return this.#ring.whenReady(() => this.disposed || this.readReady());
   }
 
@@ -224,10 +233,8 @@ export class PipeWriter extends StreamHandle {
       }
       const space = r.capacity - r.used;
       if (space === 0) {
-        if (this.nonblocking) {
-          if (done > 0) return done;
-          fail('would-block');
-        }
+        if (done > 0 && (this.nonblocking || canSuspend())) return done;
+        if (this.nonblocking) fail('would-block');
         r.wait(seen);
         continue;
       }
@@ -248,7 +255,7 @@ export class PipeWriter extends StreamHandle {
   }
 
   /** Resolves when a write would not block (space, or the reader gone) or this end is closed, without blocking the thread. */
-  whenReady(): Promise<void> {
+  override whenReady(): Promise<void> {
     return this.#ring.whenReady(() => this.disposed || this.writeReady());
   }
 

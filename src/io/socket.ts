@@ -6,6 +6,7 @@ import { fail } from '../errors.js';
 import type { FileType } from '../fs/types.js';
 import type { ChannelEnd } from './channel.js';
 import { StreamHandle } from './stream.js';
+import { Suspend, canSuspend } from './suspend.js';
 
 /** A connected stream socket. */
 export abstract class SocketHandle extends StreamHandle {
@@ -56,6 +57,10 @@ export class ChannelSocket extends SocketHandle {
     if (kind === 'read' ? this.#readShut : this.#writeShut) return true;
     return this.end.waitReady(kind, timeoutMs);
   }
+  override whenReady(kind: 'read' | 'write' = 'read'): Promise<void> {
+    if (kind === 'read' ? this.#readShut : this.#writeShut) return Promise.resolve();
+    return this.end.whenReady(kind);
+  }
 
   shutdown(read: boolean, write: boolean): void {
     if (read) this.#readShut = true;
@@ -101,6 +106,8 @@ export abstract class SocketListener extends StreamHandle {
  */
 export class QueueListener extends SocketListener {
   readonly #queue: SocketHandle[] = [];
+  #arrived: (() => void) | undefined;
+  #arrival: Promise<void> | undefined;
   constructor(readonly connectChannel: () => [ChannelEnd, ChannelEnd]) {
     super();
   }
@@ -110,7 +117,20 @@ export class QueueListener extends SocketListener {
     const socket = new ChannelSocket(theirs);
     socket.retain();
     this.#queue.push(socket);
+    this.#wake();
     return mine;
+  }
+  #wake(): void {
+    const wake = this.#arrived;
+    this.#arrived = undefined;
+    this.#arrival = undefined;
+    wake?.();
+  }
+  /** Resolves when a connection is queued (or the listener is closed), without blocking the thread. */
+  override whenReady(): Promise<void> {
+    if (this.#queue.length > 0 || this.disposed) return Promise.resolve();
+    this.#arrival ??= new Promise<void>((resolve) => (this.#arrived = resolve));
+    return this.#arrival;
   }
   override readReady(): boolean {
     return this.#queue.length > 0;
@@ -119,10 +139,14 @@ export class QueueListener extends SocketListener {
     return this.#queue.length;
   }
   accept(): SocketHandle {
-    const next = this.#queue.shift() ?? fail('would-block', 'no connection is waiting');
-    return next;
+    const next = this.#queue.shift();
+    if (next !== undefined) return next;
+    // Under JSPI the guest waits (suspended) for the host to connect; otherwise the host, on this thread, cannot.
+    if (!this.nonblocking && canSuspend()) throw new Suspend(this.whenReady());
+    return fail('would-block', 'no connection is waiting');
   }
   protected override dispose(): void {
     for (const s of this.#queue.splice(0)) s.release();
+    this.#wake();
   }
 }

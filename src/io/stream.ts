@@ -50,6 +50,14 @@ export abstract class StreamHandle extends Resource {
   waitReady(kind: 'read' | 'write', _timeoutMs: number): boolean {
     return kind === 'read' ? this.readReady() : this.writeReady();
   }
+  /**
+   * Resolves when a read (or write) would not block, or something else changed,
+   * without blocking the thread: what a suspended guest (JSPI) awaits. Streams
+   * that are always ready resolve at once. Callers re-check.
+   */
+  whenReady(_kind: 'read' | 'write' = 'read'): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 /** A stream that reads from a fixed byte array (stdin given as bytes or text). */

@@ -10,6 +10,7 @@ import * as fd from './syscalls/fd.js';
 import * as path from './syscalls/path.js';
 import * as poll from './syscalls/poll.js';
 import * as sock from './syscalls/sock.js';
+import { Suspend, suspendable } from '../io/suspend.js';
 
 type Syscall = (ctx: P1Context, ...args: never[]) => number;
 
@@ -132,4 +133,59 @@ export function createImports(ctx: P1Context, trace?: Tracer): Record<string, (.
     }
   }
   return out;
+}
+
+/** The syscalls that may wait for the host: under JSPI they may suspend the guest. */
+export const BLOCKING_SYSCALLS: readonly string[] = ['fd_read', 'fd_write', 'fd_pread', 'fd_pwrite', 'poll_oneoff', 'sock_accept', 'sock_recv', 'sock_send'];
+
+/** A syscall function that returns its errno at once, or a promise of it when it had to wait. */
+export type MaybeAsync = (...a: never[]) => number | Promise<number>;
+
+/**
+ * The functions of `wasi_snapshot_preview1` for a guest that can be suspended
+ * (JSPI): the same as {@link createImports}, except that each of
+ * {@link BLOCKING_SYSCALLS} runs with suspension allowed. When it completes
+ * without waiting it returns the errno directly (no suspension, no promise);
+ * when a handle must wait it returns a promise that awaits the handle and
+ * calls the syscall again (the syscall changed nothing before it asked to
+ * wait). `poll_oneoff` has its own async form, so its deadlines hold across waits.
+ * The caller wraps the blocking ones in `WebAssembly.Suspending` (src/bridge/).
+ */
+export function createAsyncImports(ctx: P1Context, trace?: Tracer): { imports: Record<string, MaybeAsync>; blocking: ReadonlySet<string> } {
+  const imports: Record<string, MaybeAsync> = createImports(ctx, trace);
+  const report = (name: string, a: unknown[], errno: number): number => {
+    trace?.(name, a as (number | bigint)[], { errno });
+    return errno;
+  };
+  const settle = (name: string, a: unknown[], e: unknown): number => {
+    let errno: number;
+    try {
+      errno = toErrno(name, e);
+    } catch (end) {
+      trace?.(name, a as (number | bigint)[], end instanceof ProcExit ? { exit: end.exitCode } : { trap: end as Error });
+      throw end;
+    }
+    return report(name, a, errno);
+  };
+  for (const name of BLOCKING_SYSCALLS) {
+    if (name === 'poll_oneoff') {
+      imports[name] = ((...a: unknown[]) =>
+        poll.poll_oneoff_async(ctx, ...(a as [number, number, number, number])).then(
+          (errno) => report(name, a, errno),
+          (e: unknown) => settle(name, a, e),
+        )) as MaybeAsync;
+      continue;
+    }
+    const call = syscalls[name] as (ctx: P1Context, ...a: unknown[]) => number;
+    const attempt = (a: unknown[]): number | Promise<number> => {
+      try {
+        return report(name, a, suspendable(() => call(ctx, ...a)));
+      } catch (e) {
+        if (e instanceof Suspend) return e.until.then(() => attempt(a), () => attempt(a));
+        return settle(name, a, e);
+      }
+    };
+    imports[name] = ((...a: unknown[]) => attempt(a)) as MaybeAsync;
+  }
+  return { imports, blocking: new Set(BLOCKING_SYSCALLS) };
 }

@@ -17,7 +17,24 @@ interface Ready {
   flags: number;
 }
 
-export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number): number {
+/** A parsed poll_oneoff call: what to watch and where to write the events. */
+interface Poll {
+  timers: { userdata: bigint; deadline: bigint }[];
+  fdSubs: { userdata: bigint; type: number; fd: number }[];
+  earliest: bigint | undefined;
+  outp: number;
+  neventsPtr: number;
+}
+
+/** One look at every subscription: the ready events, or what to wait on and for how long. */
+interface Turn {
+  ready: Ready[];
+  waiting: { stream: StreamHandle; kind: 'read' | 'write' }[];
+  /** Nanoseconds to the earliest clock deadline, or undefined for none. */
+  remainingNs: bigint | undefined;
+}
+
+function parse(ctx: P1Context, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number): Poll {
   const mem = ctx.mem;
   const n = nsubs >>> 0;
   const inp = inPtr >>> 0;
@@ -29,8 +46,8 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
   mem.check(neventsPtr >>> 0, 4, 4);
 
   const now = ctx.clocks.monotonic();
-  const timers: { userdata: bigint; deadline: bigint }[] = [];
-  const fdSubs: { userdata: bigint; type: number; fd: number }[] = [];
+  const timers: Poll['timers'] = [];
+  const fdSubs: Poll['fdSubs'] = [];
   const v = mem.view;
   for (let i = 0; i < n; i++) {
     const s = inp + i * Size.SUBSCRIPTION;
@@ -55,39 +72,35 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
       fail('invalid', `unknown event type ${tag}`);
     }
   }
-
   let earliest: bigint | undefined;
   for (const t of timers) if (earliest === undefined || t.deadline < earliest) earliest = t.deadline;
-  const ready: Ready[] = [];
-  for (let turn = 0; ; turn++) {
-    // Every ready fd subscription, then every expired clock.
-    const waiting: { stream: StreamHandle; kind: 'read' | 'write' }[] = [];
-    for (const sub of fdSubs) {
-      const ev = fdEvent(ctx, sub.userdata, sub.type, sub.fd);
-      if (ev instanceof StreamHandle) waiting.push({ stream: ev, kind: sub.type === EventType.FD_READ ? 'read' : 'write' });
-      else ready.push(ev);
-    }
-    const t = ctx.clocks.monotonic();
-    for (const timer of timers) {
-      if (timer.deadline <= t) ready.push({ userdata: timer.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
-    }
-    if (ready.length > 0) break;
-    const remainingNs = earliest === undefined ? undefined : earliest - t;
-    if (waiting.length === 0) {
-      if (remainingNs === undefined) fail('unsupported', 'poll_oneoff would wait forever: nothing can become ready');
-      ctx.clocks.sleep(remainingNs);
-      continue;
-    }
-    // Wait on one not-ready handle at a time; with several, in turns of at most 10 ms, so that
-    // a change on any of them is seen within that time. No CPU is used while waiting.
-    const remainingMs = remainingNs === undefined ? Infinity : Number(remainingNs) / 1e6;
-    const w = waiting[turn % waiting.length]!;
-    w.stream.waitReady(w.kind, waiting.length === 1 ? remainingMs : Math.min(remainingMs, 10));
-  }
+  return { timers, fdSubs, earliest, outp, neventsPtr: neventsPtr >>> 0 };
+}
 
+/** Every ready fd subscription, then every expired clock. */
+function look(ctx: P1Context, p: Poll): Turn {
+  const ready: Ready[] = [];
+  const waiting: Turn['waiting'] = [];
+  for (const sub of p.fdSubs) {
+    const ev = fdEvent(ctx, sub.userdata, sub.type, sub.fd);
+    if (ev instanceof StreamHandle) waiting.push({ stream: ev, kind: sub.type === EventType.FD_READ ? 'read' : 'write' });
+    else ready.push(ev);
+  }
+  const t = ctx.clocks.monotonic();
+  for (const timer of p.timers) {
+    if (timer.deadline <= t) ready.push({ userdata: timer.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });
+  }
+  if (ready.length === 0 && waiting.length === 0 && p.earliest === undefined) {
+    fail('unsupported', 'poll_oneoff would wait forever: nothing can become ready');
+  }
+  return { ready, waiting, remainingNs: p.earliest === undefined ? undefined : p.earliest - t };
+}
+
+function writeEvents(ctx: P1Context, p: Poll, ready: Ready[]): number {
+  const v = ctx.mem.view;
   for (let i = 0; i < ready.length; i++) {
     const e = ready[i]!;
-    const o = outp + i * Size.EVENT;
+    const o = p.outp + i * Size.EVENT;
     v.setBigUint64(o, e.userdata, true);
     v.setUint16(o + 8, e.error, true);
     v.setUint8(o + 10, e.type);
@@ -96,8 +109,49 @@ export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs
     v.setUint16(o + 24, e.flags, true);
     for (let k = 26; k < 32; k++) v.setUint8(o + k, 0);
   }
-  mem.setU32(neventsPtr >>> 0, ready.length);
+  ctx.mem.setU32(p.neventsPtr, ready.length);
   return Errno.success;
+}
+
+export function poll_oneoff(ctx: P1Context, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number): number {
+  const p = parse(ctx, inPtr, outPtr, nsubs, neventsPtr);
+  for (let turn = 0; ; turn++) {
+    const { ready, waiting, remainingNs } = look(ctx, p);
+    if (ready.length > 0) return writeEvents(ctx, p, ready);
+    if (waiting.length === 0) {
+      ctx.clocks.sleep(remainingNs!);
+      continue;
+    }
+    // Wait on one not-ready handle at a time; with several, in turns of at most 10 ms, so that
+    // a change on any of them is seen within that time. No CPU is used while waiting.
+    const remainingMs = remainingNs === undefined ? Infinity : Number(remainingNs) / 1e6;
+    const w = waiting[turn % waiting.length]!;
+    w.stream.waitReady(w.kind, waiting.length === 1 ? remainingMs : Math.min(remainingMs, 10));
+  }
+}
+
+/**
+ * poll_oneoff for a guest that can be suspended (JSPI): the same subscriptions and events, but
+ * it awaits the first of the handles' `whenReady` and the earliest deadline instead of blocking
+ * the thread. Everything is parsed and checked before the first await.
+ */
+export async function poll_oneoff_async(ctx: P1Context, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number): Promise<number> {
+  const p = parse(ctx, inPtr, outPtr, nsubs, neventsPtr);
+  for (;;) {
+    const { ready, waiting, remainingNs } = look(ctx, p);
+    if (ready.length > 0) return writeEvents(ctx, p, ready);
+    const waits: Promise<unknown>[] = waiting.map((w) => w.stream.whenReady(w.kind));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (remainingNs !== undefined) {
+      const ms = Math.max(0, Math.ceil(Number(remainingNs) / 1e6));
+      waits.push(new Promise((resolve) => (timer = setTimeout(resolve, ms))));
+    }
+    try {
+      await Promise.race(waits);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
 }
 
 /**

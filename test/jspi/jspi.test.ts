@@ -1,0 +1,96 @@
+// The JSPI strategy with real guests and async host handles on the host's own event loop. Node 20
+// has no JSPI, so the scenarios (scenarios.ts) run in a child process under a Node that has it:
+// this one if it does, else Node 24 LTS fetched once from the npm registry (scripts/jspi-node.mjs).
+// The synchronous-mode checks at the end run here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { AsyncSource, StrategyError, Wasi, chooseStrategy, jspiSupported } from '../../src/index.js';
+import { repoPath } from '../paths.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const { findJspiNode } = (await import(repoPath('scripts/jspi-node.mjs'))) as { findJspiNode: (o?: { fetch?: boolean }) => { node: string | null; flags?: string[]; reason?: string } };
+const found = findJspiNode();
+const out = process.env['WARDEN_TEST_OUT'] ?? 'build';
+
+function scenario(name: string): Record<string, unknown> {
+  const r = spawnSync(found.node!, [...(found.flags ?? []), repoPath(out, 'test/jspi/scenarios.js'), name], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, `scenario ${name} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+const skip = found.node === null ? `no Node with JSPI: ${found.reason}` : false;
+
+test('JSPI: stdin from a Web ReadableStream pumped by the same thread; the event loop runs while the guest waits', { skip }, () => {
+  const r = scenario('web-stream-stdin');
+  assert.equal(r['exitCode'], 0);
+  assert.equal(r['stdout'], 'one two three');
+  assert.ok((r['ticks'] as number) >= 5, `timer ticks during the run: ${r['ticks']}`);
+});
+
+test('JSPI: an AsyncSource (a host promise per chunk) as stdin', { skip }, () => {
+  const r = scenario('async-source');
+  assert.equal(r['exitCode'], 0);
+  assert.equal(r['stdout'], Array.from({ length: 50 }, (_, i) => `chunk ${i};`).join(''));
+});
+
+test('JSPI: an AsyncSink as stdout gets every byte, in order, with backpressure', { skip }, () => {
+  const r = scenario('async-sink');
+  assert.equal(r['exitCode'], 0);
+  assert.equal(r['length'], 10000);
+});
+
+test('JSPI: poll_oneoff on a 2 s clock suspends: timers fire, little CPU', { skip }, () => {
+  const r = scenario('sleep');
+  assert.equal(r['exitCode'], 0);
+  assert.ok((r['ms'] as number) >= 1990, `slept ${r['ms']} ms`);
+  assert.ok((r['ticks'] as number) >= 100, `ticks ${r['ticks']}`);
+  assert.ok((r['cpuMs'] as number) < 500, `CPU ${r['cpuMs']} ms during a 2 s sleep`);
+});
+
+test('JSPI: poll_oneoff on a pipe written later by a timer reports the pipe, not the 5 s clock', { skip }, () => {
+  const r = scenario('poll-pipe');
+  assert.equal(r['exitCode'], 0);
+  assert.equal(r['stdout'], 'r');
+  assert.ok((r['ms'] as number) < 3000);
+});
+
+test('JSPI: a C echo server suspended in sock_accept, then echoing 14 KB to a host peer on the same thread', { skip }, () => {
+  const r = scenario('socket-echo');
+  assert.equal(r['exitCode'], 0, String(r['stderr']));
+  assert.equal(r['same'], true);
+  assert.equal(r['bytes'], 14000);
+});
+
+test('JSPI: round trip of a suspension is measured (figures in docs/performance.md)', { skip }, () => {
+  const r = scenario('round-trip');
+  assert.ok((r['suspendUs'] as number) > 0 && (r['suspendUs'] as number) < 1000, JSON.stringify(r));
+  console.log(`    JSPI: ${JSON.stringify(r)}`);
+});
+
+test("JSPI: 'auto' picks JSPI where the engine has it", { skip }, () => {
+  const r = scenario('auto');
+  assert.deepEqual(r, { jspi: true, exitCode: 0 });
+});
+
+test('sync mode: an async-only handle fails with ENOTSUP and a message saying what to do', async () => {
+  const errors: number[] = [];
+  const wasi = new Wasi({
+    stdin: new AsyncSource(async () => new Uint8Array([1])),
+    stdout: 'capture',
+    trace: (name, _a, result) => {
+      if (name === 'fd_read' && 'errno' in result) errors.push(result.errno);
+    },
+  });
+  const r = await wasi.run(readFileSync(repoPath('test/io/cat.wasm')));
+  assert.equal(r.exitCode, 1); // cat exits 1 on a read error
+  assert.deepEqual(errors, [58]); // ENOTSUP
+});
+
+test("strategy choice: 'auto' falls back to sync without JSPI; an explicit 'jspi' says what is missing", () => {
+  if (jspiSupported()) return;
+  assert.equal(chooseStrategy('auto'), 'sync');
+  assert.equal(chooseStrategy('auto', { workers: true }), 'worker');
+  assert.throws(() => chooseStrategy('jspi'), (e: unknown) => e instanceof StrategyError && /Node 25\+/.test(e.message));
+});
