@@ -12,7 +12,7 @@ export { WASI, type NodeWasiOptions } from './compat.js';
 export { TcpListener, PortListener, type ListenerShared } from './net.js';
 export { applyOverlay, applyChanges, type ApplyResult } from './apply-overlay.js';
 export { pipeFromReadable, pipeToWritable } from './node-streams.js';
-export { runInWorker, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';
+export { runInWorker, runGuest, type GuestRunOptions, type GuestRunResult, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';
 
 /**
  * Like `new Wasi(options)`, with Node defaults: stdio is the process's own

@@ -7,6 +7,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { ConfigError, fail } from '../errors.js';
 import { ChannelEnd, type ChannelShared } from '../io/channel.js';
 import { ChannelSocket, SocketListener, type SocketHandle } from '../io/socket.js';
+import { Suspend, canSuspend } from '../io/suspend.js';
 import { pipeFromReadable, pipeToWritable } from './node-streams.js';
 
 /** What moves to the guest's thread to give it a listener. */
@@ -131,8 +132,26 @@ export class PortListener extends SocketListener {
       const next = this.#queue.shift();
       if (next !== undefined) return new ChannelSocket(new ChannelEnd(next)).retain();
       if (this.nonblocking) fail('would-block', 'no connection is waiting');
+      // Under JSPI (the listener's server on this very thread) the guest is suspended instead.
+      if (canSuspend()) throw new Suspend(this.#changed(seen));
       Atomics.wait(this.#counter, 0, seen);
     }
+  }
+
+  async #changed(seen: number): Promise<void> {
+    const r = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string } }).waitAsync(this.#counter, 0, seen);
+    if (!r.async) return;
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      await r.value;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  override whenReady(): Promise<void> {
+    const seen = Atomics.load(this.#counter, 0);
+    return this.readReady() ? Promise.resolve() : this.#changed(seen);
   }
 
   protected override dispose(): void {

@@ -1,7 +1,8 @@
 // Owns: runInWorker: running a guest in a worker_threads Worker so that its blocking calls (pipe and
 // channel reads, poll_oneoff, sleeps) block the worker, never this thread's event loop; describing its
 // module, directories and handles to the worker as plain data and shared memory; typed failures.
-// Must not: run guest code in this thread, or hold logic the worker entry or the core should own.
+// Also runGuest: the automatic choice among JSPI (in this thread), a worker, and synchronous.
+// Must not: hold logic the worker entry, the job runner or the core should own.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
@@ -9,6 +10,8 @@ import { ChannelEnd, type ChannelShared } from '../io/channel.js';
 import { TcpListener, type ListenerShared } from './net.js';
 import type { MessagePort } from 'node:worker_threads';
 import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
+import { chooseStrategy, type BlockingChoice, type BlockingStrategy } from '../bridge/strategy.js';
+import { runJob } from './job.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
 export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd;
@@ -175,21 +178,28 @@ function revive(r: ErrorReport): Error {
  * const { exitCode } = await runInWorker({ module: 'app.wasm', args: ['app'], stdin: pipeFromReadable(process.stdin), stdout: out });
  * ```
  */
-export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
-  // Every pipe and channel end given is the worker's from now on, also if this call fails.
+/** A job described for a thread, the ends it was given, and how to close them when it is over. */
+interface Described {
+  job: WorkerJob;
+  transfer: MessagePort[];
+  closeGiven: () => void;
+}
+
+/** Turns options into a job made of plain data and shared memory. Closes the given ends if it throws. */
+function describeJob(options: WorkerRunOptions): Described {
+  // Every pipe and channel end given is the guest's from now on, also if this call fails.
   const given = new Set<WorkerHandle>();
   for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {})]) {
     if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd) given.add(h);
   }
   const closeGiven = (): void => {
-    // The worker closed its copies when the guest ended; if it crashed, was terminated or never
+    // The guest's thread closed its copies when the guest ended; if it crashed, was terminated or never
     // started, it did not: close them here so the peers (pumps, other guests) see end of stream or
     // EPIPE instead of waiting forever. A host that holds a reference of its own keeps them open.
     for (const h of given) {
       if (!h.disposed && h.refCount === 0) h.retain().release();
     }
   };
-  let job: WorkerJob;
   const transfer: MessagePort[] = [];
   try {
     const fds: [number, HandleSpec][] = [];
@@ -206,7 +216,7 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       fds.push([n, describeHandle(h, 'any', `fd ${key}`)]);
     }
     const env = options.env ?? {};
-    job = {
+    const job: WorkerJob = {
       module: describeModule(options.module),
       args: [...(options.args ?? [])],
       env: Array.isArray(env) ? [...(env as readonly string[])] : Object.entries(env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
@@ -220,10 +230,21 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
     };
     if (options.signal?.aborted === true) throw options.signal.reason;
+    return { job, transfer, closeGiven };
   } catch (e) {
     closeGiven();
+    throw e;
+  }
+}
+
+export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
+  let described: Described;
+  try {
+    described = describeJob(options);
+  } catch (e) {
     return Promise.reject(e);
   }
+  const { job, transfer, closeGiven } = described;
   const signal = options.signal;
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
@@ -252,4 +273,45 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
     worker.once('error', (error) => settle({ error }));
     worker.once('exit', (code) => settle({ error: aborted ? signal?.reason : new Error(`the guest's worker exited (code ${code}) before the guest finished`) }));
   });
+}
+
+/** Options of {@link runGuest}: those of {@link runInWorker}, and the blocking strategy. */
+export interface GuestRunOptions extends WorkerRunOptions {
+  /**
+   * How the guest waits for the host: `'auto'` (default) takes JSPI where the
+   * engine has it (the guest runs in this thread and is suspended while it
+   * waits), else a worker; `'sync'` runs it in this thread and blocks it.
+   */
+  blocking?: BlockingChoice;
+}
+
+/** What {@link runGuest} resolves to: {@link WorkerRunResult} and the strategy it used. */
+export interface GuestRunResult extends WorkerRunResult {
+  strategy: BlockingStrategy;
+}
+
+/**
+ * Runs a guest with the best blocking strategy this platform offers, or the one
+ * asked for (see {@link GuestRunOptions.blocking}). With every strategy the
+ * options mean the same, and pipe and channel ends given are closed here once
+ * the guest is over unless the host retained them.
+ * - `'jspi'`: in this thread; waits on async handles (ends pumped by
+ *   {@link pipeFromReadable}, TCP listeners) suspend the guest while this
+ *   thread's event loop runs.
+ * - `'worker'`: {@link runInWorker}.
+ * - `'sync'`: in this thread, blocking it; a read of a pipe pumped by this
+ *   thread fails with EAGAIN once it is empty, and TCP listeners are refused.
+ */
+export async function runGuest(options: GuestRunOptions): Promise<GuestRunResult> {
+  const strategy = chooseStrategy(options.blocking ?? 'auto', { workers: true });
+  if (strategy === 'worker') return { ...(await runInWorker(options)), strategy };
+  if (strategy === 'sync' && Object.values(options.fds ?? {}).some((h) => h instanceof TcpListener)) {
+    throw new ConfigError("a TCP listener needs the 'jspi' or 'worker' strategy: in this thread, blocked, its connections could never arrive");
+  }
+  const { job, closeGiven } = describeJob(options);
+  try {
+    return { ...(await runJob(job, strategy)), strategy };
+  } finally {
+    closeGiven();
+  }
 }

@@ -69,6 +69,14 @@ test('JSPI: round trip of a suspension is measured (figures in docs/performance.
   console.log(`    JSPI: ${JSON.stringify(r)}`);
 });
 
+test('JSPI: runGuest runs the C echo server in this thread against a real TCP client on 127.0.0.1 (1 MiB)', { skip }, () => {
+  const r = scenario('tcp-echo');
+  assert.equal(r['exitCode'], 0, String(r['stderr']));
+  assert.equal(r['strategy'], 'jspi');
+  assert.equal(r['same'], true);
+  console.log(`    TCP echo under JSPI: ${(r['mibPerS'] as number).toFixed(0)} MiB/s`);
+});
+
 test("JSPI: 'auto' picks JSPI where the engine has it", { skip }, () => {
   const r = scenario('auto');
   assert.deepEqual(r, { jspi: true, exitCode: 0 });
@@ -93,4 +101,17 @@ test("strategy choice: 'auto' falls back to sync without JSPI; an explicit 'jspi
   assert.equal(chooseStrategy('auto'), 'sync');
   assert.equal(chooseStrategy('auto', { workers: true }), 'worker');
   assert.throws(() => chooseStrategy('jspi'), (e: unknown) => e instanceof StrategyError && /Node 25\+/.test(e.message));
+});
+
+test("runGuest: 'auto' without JSPI runs the guest in a worker; 'sync' refuses a TCP listener", async () => {
+  const { runGuest, TcpListener } = await import('../../src/node/index.js');
+  const r = await runGuest({ module: repoPath('test/io/cat.wasm'), stdin: 'through a worker', stdout: 'capture', stderr: null });
+  assert.equal(new TextDecoder().decode(r.stdout), 'through a worker');
+  assert.equal(r.strategy, jspiSupported() ? 'jspi' : 'worker');
+  const s = await runGuest({ module: repoPath('test/io/cat.wasm'), stdin: 'in this thread', stdout: 'capture', stderr: null, blocking: 'sync' });
+  assert.equal(new TextDecoder().decode(s.stdout), 'in this thread');
+  assert.equal(s.strategy, 'sync');
+  const listener = await TcpListener.listen('127.0.0.1', 0);
+  await assert.rejects(runGuest({ module: repoPath('test/net/echo.wasm'), fds: { 3: listener }, blocking: 'sync' }), /needs the 'jspi' or 'worker' strategy/);
+  await listener.close();
 });

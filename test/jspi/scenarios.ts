@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { AsyncSink, AsyncSource, CallbackSource, QueueListener, Wasi, createChannel, createPipe, jspiSupported, pipeFromReadableStream } from '../../src/index.js';
 import { repoPath } from '../paths.js';
+import { connect } from 'node:net';
+import { TcpListener, runGuest } from '../../src/node/index.js';
 
 const wasm = (p: string): Uint8Array => readFileSync(repoPath(p));
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -136,6 +138,25 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     await c.runAsync(wasm('test/io/cat.wasm'), {}, { blocking: 'jspi' });
     const jspiReadyMs = performance.now() - t2;
     return { n, suspendUs: (jspiMs * 1000) / n, syncUs: (syncMs * 1000) / n, jspiNoSuspendUs: (jspiReadyMs * 1000) / n };
+  },
+  async 'tcp-echo'() {
+    // A real TCP listener on 127.0.0.1 and the C echo server run in THIS thread with JSPI:
+    // the guest is suspended in accept/recv while the event loop does the network I/O.
+    const listener = await TcpListener.listen('127.0.0.1', 0);
+    const run = runGuest({ module: repoPath('test/net/echo.wasm'), args: ['echo', '1'], fds: { 3: listener }, stdout: null, stderr: 'capture', blocking: 'auto' });
+    const message = Buffer.alloc(1 << 20, 'abcdefgh');
+    const t0 = performance.now();
+    const echoed = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const c = connect(listener.address().port, '127.0.0.1', () => c.end(message));
+      c.on('data', (d: Buffer) => chunks.push(d));
+      c.on('end', () => resolve(Buffer.concat(chunks)));
+      c.on('error', reject);
+    });
+    const ms = performance.now() - t0;
+    const r = await run;
+    await listener.close();
+    return { exitCode: r.exitCode, strategy: r.strategy, same: echoed.equals(message), mibPerS: 1 / (ms / 1000), stderr: dec(r.stderr) };
   },
   async auto() {
     const wasi = new Wasi({ stdin: new AsyncSource(async () => null), stdout: 'capture' });
