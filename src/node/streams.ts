@@ -1,6 +1,6 @@
 // Owns: Node adapters for guest stdio: host file descriptors and Node Writable streams as stream handles.
 // Must not: hold logic the core needs; it only adapts Node APIs to StreamHandle.
-import { readSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { Writable } from 'node:stream';
 import { FsError } from '../errors.js';
@@ -31,7 +31,76 @@ export class HostFdStream extends StreamHandle {
     this.fileType = isatty(fd) ? 'character-device' : 'unknown';
   }
 
+  // Readiness for poll_oneoff in this thread: a second, non-blocking open description of the same
+  // pipe, FIFO or terminal (/proc/self/fd/N on Linux) is read into a small buffer that the next
+  // read serves first. Where that cannot be done (a socket, a regular file, not Linux) the fd is
+  // reported ready, as before.
+  #probe: number | null | undefined;
+  #buffered: Uint8Array = new Uint8Array(0);
+  #eof = false;
+
+  #probeFd(): number | null {
+    if (this.#probe !== undefined) return this.#probe;
+    this.#probe = null;
+    if (!this.readable || process.platform !== 'linux') return null;
+    try {
+      const st = fstatSync(this.fd);
+      if (!st.isFIFO() && !st.isCharacterDevice()) return null;
+      this.#probe = openSync(`/proc/self/fd/${this.fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    } catch {
+      this.#probe = null;
+    }
+    return this.#probe;
+  }
+
+  override readReady(): boolean {
+    if (this.#buffered.length > 0 || this.#eof) return true;
+    const probe = this.#probeFd();
+    if (probe === null) return true;
+    const buf = new Uint8Array(65536);
+    try {
+      const n = readSync(probe, buf, 0, buf.length, null);
+      if (n === 0) this.#eof = true;
+      else this.#buffered = buf.subarray(0, n);
+      return true;
+    } catch (e) {
+      if (isErrno(e, 'EAGAIN')) return false;
+      if (isErrno(e, 'EOF')) {
+        this.#eof = true;
+        return true;
+      }
+      throw mapNodeError(e);
+    }
+  }
+
+  override readableBytes(): number {
+    return this.#buffered.length;
+  }
+
+  override hungUp(): boolean {
+    return this.#eof && this.#buffered.length === 0;
+  }
+
+  /** Waits in naps of 1 ms growing to 50 ms (this thread has nothing to wait on): little CPU, no busy loop. */
+  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
+    if (kind === 'write') return this.writable;
+    const end = performance.now() + timeoutMs;
+    for (let nap = 1; ; nap = Math.min(50, nap * 2)) {
+      if (this.readReady()) return true;
+      const left = end - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(pause, 0, 0, Math.min(nap, left));
+    }
+  }
+
   override read(into: Uint8Array): number {
+    if (this.#buffered.length > 0) {
+      const n = Math.min(into.length, this.#buffered.length);
+      into.set(this.#buffered.subarray(0, n));
+      this.#buffered = this.#buffered.subarray(n);
+      return n;
+    }
+    if (this.#eof) return 0;
     for (;;) {
       try {
         return readSync(this.fd, into, 0, into.length, null);
@@ -45,6 +114,11 @@ export class HostFdStream extends StreamHandle {
         throw mapNodeError(e);
       }
     }
+  }
+
+  protected override dispose(): void {
+    if (typeof this.#probe === 'number') closeSync(this.#probe);
+    this.#probe = null;
   }
 
   override write(data: Uint8Array): number {
