@@ -55,9 +55,14 @@ export class ChannelEnd extends StreamHandle {
     this.#out = new PipeWriter(shared.outgoing).retain();
   }
 
-  /** The shared state, to `postMessage` to the thread that will use this end (then stop using it here). */
-  share(): ChannelShared {
-    return this.#shared;
+  /**
+   * The shared state, to `postMessage` to another thread: moved by default
+   * (stop using it here), or with `keep: true` held by both threads, the peer
+   * seeing the end closed only when both have closed it (see {@link PipeReader.share}).
+   */
+  share(options: { keep?: boolean } = {}): ChannelShared {
+    if (options.keep !== true) return this.#shared;
+    return { incoming: this.#in.share(options), outgoing: this.#out.share(options) };
   }
 
   override read(into: Uint8Array): number {

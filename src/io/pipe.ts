@@ -14,7 +14,9 @@ const READER_CLOSED = 3;
 const SEQ = 4; // bumped on every change; waiters wait on it
 const FAILED = 5; // the writer closed with an error: the reader gets `io` after the bytes left
 const SERVED_BY = 6; // id of the thread whose event loop serves the other end (0: none), see markServedHere
-const HEADER_BYTES = 32;
+const READER_HOLDERS = 7; // bit mask of the holders of the reading end (see share({ keep: true }))
+const WRITER_HOLDERS = 8; // the same for the writing end
+const HEADER_BYTES = 64;
 
 /** This thread's id for SERVED_BY: random per module instance (each worker loads its own). */
 const THIS_THREAD = (Math.floor(Math.random() * 0x7ffffffe) + 1) | 0;
@@ -33,6 +35,31 @@ function canBlock(): boolean {
 /** The shared state of one pipe: what is sent to another thread to hand it an end. */
 export interface PipeShared {
   readonly buffer: SharedArrayBuffer;
+  /** Which holder of the end this is (bit number in the holders mask); 0 if absent. */
+  readonly holder?: number;
+}
+
+/** Up to 31 threads (or objects) may hold one end at once. */
+const MAX_HOLDERS = 31;
+
+/** Takes a free holder bit in `slot`; throws if all are taken. */
+function addHolder(i32: Int32Array, slot: number): number {
+  for (;;) {
+    const mask = Atomics.load(i32, slot);
+    let bit = 0;
+    while (bit < MAX_HOLDERS && (mask & (1 << bit)) !== 0) bit++;
+    if (bit === MAX_HOLDERS) throw new RangeError(`a pipe end can have at most ${MAX_HOLDERS} holders`);
+    if (Atomics.compareExchange(i32, slot, mask, mask | (1 << bit)) === mask) return bit;
+  }
+}
+
+/** Clears holder `bit` in `slot` (idempotent); returns true when no holder is left. */
+function dropHolder(i32: Int32Array, slot: number, bit: number): boolean {
+  for (;;) {
+    const mask = Atomics.load(i32, slot);
+    const next = mask & ~(1 << bit);
+    if (Atomics.compareExchange(i32, slot, mask, next) === mask) return next === 0;
+  }
 }
 
 class Ring {
@@ -118,6 +145,9 @@ export function createPipe(capacity = DEFAULT_PIPE_CAPACITY): { reader: PipeRead
   let size = 1;
   while (size < capacity) size *= 2;
   const buffer = new SharedArrayBuffer(HEADER_BYTES + size);
+  const i32 = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+  i32[READER_HOLDERS] = 1;
+  i32[WRITER_HOLDERS] = 1;
   return { reader: new PipeReader({ buffer }), writer: new PipeWriter({ buffer }) };
 }
 
@@ -127,16 +157,25 @@ export class PipeReader extends StreamHandle {
   readonly readable = true;
   readonly writable = false;
   readonly #ring: Ring;
+  readonly #holder: number;
 
   /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeReader.share} in another thread). */
   constructor(shared: PipeShared) {
     super();
     this.#ring = new Ring(shared.buffer);
+    this.#holder = shared.holder ?? 0;
   }
 
-  /** The shared state, to `postMessage` to the thread that will use this end (then stop using it here). */
-  share(): PipeShared {
-    return { buffer: this.#ring.buffer };
+  /**
+   * The shared state, to `postMessage` to another thread. By default the end is
+   * *moved*: the receiver is the same holder as this object, and closing either
+   * closes the end (stop using it here). With `keep: true` the receiver becomes
+   * a holder of its own, and the end closes (the writer gets EPIPE) only when
+   * every holder has closed, as for a pipe fd inherited by two processes.
+   */
+  share(options: { keep?: boolean } = {}): PipeShared {
+    const holder = options.keep === true ? addHolder(this.#ring.i32, READER_HOLDERS) : this.#holder;
+    return { buffer: this.#ring.buffer, holder };
   }
 
   override readableBytes(): number {
@@ -195,6 +234,7 @@ export class PipeReader extends StreamHandle {
   }
 
   protected override dispose(): void {
+    if (!dropHolder(this.#ring.i32, READER_HOLDERS, this.#holder)) return;
     Atomics.store(this.#ring.i32, READER_CLOSED, 1);
     this.#ring.bump();
   }
@@ -206,16 +246,19 @@ export class PipeWriter extends StreamHandle {
   readonly readable = false;
   readonly writable = true;
   readonly #ring: Ring;
+  readonly #holder: number;
 
   /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeWriter.share} in another thread). */
   constructor(shared: PipeShared) {
     super();
     this.#ring = new Ring(shared.buffer);
+    this.#holder = shared.holder ?? 0;
   }
 
-  /** The shared state, to `postMessage` to the thread that will use this end (then stop using it here). */
-  share(): PipeShared {
-    return { buffer: this.#ring.buffer };
+  /** The shared state, to `postMessage` to another thread: moved, or with `keep: true` held by both (see {@link PipeReader.share}). */
+  share(options: { keep?: boolean } = {}): PipeShared {
+    const holder = options.keep === true ? addHolder(this.#ring.i32, WRITER_HOLDERS) : this.#holder;
+    return { buffer: this.#ring.buffer, holder };
   }
 
   override writeReady(): boolean {
@@ -284,6 +327,6 @@ export class PipeWriter extends StreamHandle {
   }
 
   protected override dispose(): void {
-    this.end();
+    if (dropHolder(this.#ring.i32, WRITER_HOLDERS, this.#holder)) this.end();
   }
 }

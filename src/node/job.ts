@@ -50,6 +50,7 @@ export interface JobResult {
  */
 export async function runJob(job: WorkerJob, strategy: 'sync' | 'jspi'): Promise<JobResult> {
   const hostDirs: HostBackend[] = [];
+  let wasi: Wasi | undefined;
   try {
     const ns = new Namespace();
     const preopens: Record<string, string> = {};
@@ -68,7 +69,7 @@ export async function runJob(job: WorkerJob, strategy: 'sync' | 'jspi'): Promise
     });
     const stdout = handle(job.stdio[1], 'write');
     const stderr = handle(job.stdio[2], 'write');
-    const wasi = new Wasi({
+    wasi = new Wasi({
       args: job.args,
       env: job.env,
       namespace: ns,
@@ -90,6 +91,8 @@ export async function runJob(job: WorkerJob, strategy: 'sync' | 'jspi'): Promise
       stderr: stderr instanceof CaptureSink ? stderr.bytes() : new Uint8Array(0),
     };
   } finally {
+    // Also when the module could not even be compiled: every handle made for the job is closed.
+    wasi?.close();
     for (const b of hostDirs) b.close();
   }
 }

@@ -107,15 +107,31 @@ export type WorkerOutcome = { ok: true; exitCode: number; stdout: Uint8Array; st
 
 const encoder = new TextEncoder();
 
-function describeHandle(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string): HandleSpec {
+/**
+ * An end the host has not retained is moved (the guest's thread becomes its holder); one the host
+ * retained is shared: the guest's thread becomes a holder of its own (`share({ keep: true })`),
+ * so the end stays open here after the guest closes it, and the peer sees it closed only when
+ * both have closed it.
+ */
+function describeHandle(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string, kept?: HandleSpec[]): HandleSpec {
   if (h.disposed) throw new ConfigError(`${what} is a closed ${h.kind}`);
   if ((need === 'read' && !h.readable) || (need === 'write' && !h.writable)) throw new ConfigError(`${what} must be ${need === 'read' ? 'readable' : 'writable'}, got a ${h.kind}`);
-  if (h instanceof ChannelEnd) return { kind: 'channel', shared: h.share() };
-  if (h instanceof PipeReader) return { kind: 'pipe-reader', shared: h.share() };
-  return { kind: 'pipe-writer', shared: h.share() };
+  const keep = { keep: h.refCount > 0 };
+  const spec: HandleSpec =
+    h instanceof ChannelEnd ? { kind: 'channel', shared: h.share(keep) } : h instanceof PipeReader ? { kind: 'pipe-reader', shared: h.share(keep) } : { kind: 'pipe-writer', shared: h.share(keep) };
+  if (keep.keep) kept?.push(spec);
+  return spec;
 }
 
-function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2): HandleSpec {
+/** Drops the holds a guest's thread had on shared ends, when it died without closing them. */
+function dropHolds(specs: readonly HandleSpec[]): void {
+  for (const spec of specs) {
+    const h = spec.kind === 'channel' ? new ChannelEnd(spec.shared) : spec.kind === 'pipe-reader' ? new PipeReader(spec.shared) : spec.kind === 'pipe-writer' ? new PipeWriter(spec.shared) : undefined;
+    h?.retain().release();
+  }
+}
+
+function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2, kept: HandleSpec[]): HandleSpec {
   const name = ['stdin', 'stdout', 'stderr'][fd]!;
   if (spec === undefined || spec === 'inherit') return { kind: 'host-fd', fd };
   if (spec === null) return fd === 0 ? { kind: 'bytes', bytes: new Uint8Array(0) } : { kind: 'null' };
@@ -127,7 +143,7 @@ function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 
     if (fd !== 0) throw new ConfigError(`${name} cannot be text or bytes`);
     return { kind: 'bytes', bytes: typeof spec === 'string' ? encoder.encode(spec) : spec };
   }
-  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeHandle(spec, fd === 0 ? 'read' : 'write', name);
+  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeHandle(spec, fd === 0 ? 'read' : 'write', name, kept);
   if (Number.isInteger(spec.hostFd) && spec.hostFd >= 0) return { kind: 'host-fd', fd: spec.hostFd };
   throw new ConfigError(`${name}: unsupported value`);
 }
@@ -183,6 +199,8 @@ interface Described {
   job: WorkerJob;
   transfer: MessagePort[];
   closeGiven: () => void;
+  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
+  kept: HandleSpec[];
 }
 
 /** Turns options into a job made of plain data and shared memory. Closes the given ends if it throws. */
@@ -201,6 +219,7 @@ function describeJob(options: WorkerRunOptions): Described {
     }
   };
   const transfer: MessagePort[] = [];
+  const kept: HandleSpec[] = [];
   try {
     const fds: [number, HandleSpec][] = [];
     for (const [key, h] of Object.entries(options.fds ?? {})) {
@@ -213,7 +232,7 @@ function describeJob(options: WorkerRunOptions): Described {
         continue;
       }
       if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends and TCP listeners can be moved to a worker`);
-      fds.push([n, describeHandle(h, 'any', `fd ${key}`)]);
+      fds.push([n, describeHandle(h, 'any', `fd ${key}`, kept)]);
     }
     const env = options.env ?? {};
     const job: WorkerJob = {
@@ -225,14 +244,15 @@ function describeJob(options: WorkerRunOptions): Described {
         guest,
         files: Object.entries(files).map(([p, c]): [string, Uint8Array] => [p, typeof c === 'string' ? encoder.encode(c) : c]),
       })),
-      stdio: [describeStdio(options.stdin, 0), describeStdio(options.stdout, 1), describeStdio(options.stderr, 2)],
+      stdio: [describeStdio(options.stdin, 0, kept), describeStdio(options.stdout, 1, kept), describeStdio(options.stderr, 2, kept)],
       fds,
       ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
     };
     if (options.signal?.aborted === true) throw options.signal.reason;
-    return { job, transfer, closeGiven };
+    return { job, transfer, closeGiven, kept };
   } catch (e) {
     closeGiven();
+    dropHolds(kept);
     throw e;
   }
 }
@@ -244,17 +264,20 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
   } catch (e) {
     return Promise.reject(e);
   }
-  const { job, transfer, closeGiven } = described;
+  const { job, transfer, closeGiven, kept } = described;
   const signal = options.signal;
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
     const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: job, transferList: transfer });
     let settled = false;
+    let reported = false;
     const settle = (outcome: { value: WorkerRunResult } | { error: unknown }): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       closeGiven();
+      // A worker that reported has closed its holds itself (runJob closes every fd it made).
+      if (!reported) dropHolds(kept);
       if ('value' in outcome) resolve(outcome.value);
       else reject(outcome.error);
     };
@@ -267,6 +290,7 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.once('message', (m: WorkerOutcome) => {
       if (aborted) return;
+      reported = true;
       if (m.ok) settle({ value: { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr } });
       else settle({ error: revive(m.error) });
     });
