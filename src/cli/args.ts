@@ -22,7 +22,18 @@ export interface RunCommand {
   listen: { host: string; port: number }[];
 }
 
-export type Command = RunCommand | { command: 'help' } | { command: 'version' };
+/** What `warden types` was asked to do. */
+export interface TypesCommand {
+  command: 'types';
+  /** The WIT file to read. */
+  file: string;
+  /** `--world NAME`: the world to describe (default: every world of the main package). */
+  world: string | null;
+  /** `--out FILE`: where to write the TypeScript (default: stdout). */
+  out: string | null;
+}
+
+export type Command = RunCommand | TypesCommand | { command: 'help' } | { command: 'version' };
 
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -37,7 +48,8 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
   if (first === '--version' || first === '-V' || first === 'version') return { command: 'version' };
-  if (first !== 'run') throw new UsageError(`unknown command "${first}" (try "warden run <module.wasm>" or "warden --help")`);
+  if (first === 'types') return parseTypesArgs(rest);
+  if (first !== 'run') throw new UsageError(`unknown command "${first}" (try "warden run <module.wasm>", "warden types <file.wit>" or "warden --help")`);
   const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false, listen: [] };
   let i = 0;
   const value = (flag: string): string => {
@@ -109,11 +121,42 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
   return cmd;
 }
 
+/** `warden types <file.wit> [--world NAME] [--out FILE]`: options may come before or after the file. */
+function parseTypesArgs(rest: readonly string[]): Command {
+  const cmd: TypesCommand = { command: 'types', file: '', world: null, out: null };
+  const files: string[] = [];
+  let endOfOptions = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (endOfOptions || !a.startsWith('-') || a === '-') {
+      files.push(a);
+      continue;
+    }
+    if (a === '--') {
+      endOfOptions = true;
+      continue;
+    }
+    if (a === '--help' || a === '-h') return { command: 'help' };
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (flag !== '--world' && flag !== '--out') throw new UsageError(`unknown option "${a}" for types (see "warden --help")`);
+    const v = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : rest[++i];
+    if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+    if (flag === '--world') cmd.world = v;
+    else cmd.out = v;
+  }
+  if (files.length === 0) throw new UsageError('no WIT file given: warden types <file.wit> [--world NAME] [--out FILE]');
+  if (files.length > 1) throw new UsageError(`warden types takes one WIT file, got ${files.length}: ${files.join(' ')}`);
+  cmd.file = files[0]!;
+  return cmd;
+}
+
 /** The text of `warden --help`. */
 export const HELP = `warden: run WebAssembly programs built for WASI preview 1
 
 Usage:
   warden run [options] <module.wasm> [args...]
+  warden types <file.wit> [--world NAME] [--out FILE]
   warden --help | --version
 
 Options of run (before the module; everything after it goes to the program):
@@ -131,4 +174,10 @@ Options of run (before the module; everything after it goes to the program):
 
 The exit code is the program's. A trap prints its message and exits 134;
 a usage error, a missing or invalid module, or missing imports exit 2.
+
+types: prints TypeScript declarations for a WIT file (its named types, the shape of a host
+implementation of each imported interface, and <World>Imports / <World>Exports per world).
+  --world <NAME>            describe only this world (default: every world of the file's package)
+  --out <FILE>              write the declarations to FILE instead of stdout
+An unreadable file or an invalid WIT text (reported as file:line:column) exits 2.
 `;

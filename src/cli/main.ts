@@ -1,6 +1,6 @@
 // Owns: `warden` argv -> options -> run. No logic of its own beyond wiring and exit codes.
 // Must not: implement anything the library should offer.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ModuleError, WardenError } from '../errors.js';
 import { MemoryBackend } from '../fs/memory/memory-backend.js';
 import { Namespace } from '../fs/namespace.js';
@@ -12,7 +12,8 @@ import { createNodeWasi } from '../node/index.js';
 import { HostBackend } from '../node/host-backend.js';
 import { TcpListener } from '../node/net.js';
 import { runInWorker } from '../node/worker-runner.js';
-import { HELP, UsageError, parseArgs, type RunCommand } from './args.js';
+import { generateTypes, parseWit } from '../wit/index.js';
+import { HELP, UsageError, parseArgs, type RunCommand, type TypesCommand } from './args.js';
 
 const VERSION = '0.1.0';
 
@@ -86,6 +87,27 @@ async function run(cmd: RunCommand): Promise<number> {
   }
 }
 
+/** `warden types`: WIT file -> TypeScript declarations on stdout or in --out. */
+function types(cmd: TypesCommand): number {
+  let text: string;
+  try {
+    text = readFileSync(cmd.file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read WIT file "${cmd.file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const ts = generateTypes(parseWit(text, { filename: cmd.file }), cmd.world === null ? {} : { world: cmd.world });
+  if (cmd.out === null) {
+    process.stdout.write(ts);
+    return 0;
+  }
+  try {
+    writeFileSync(cmd.out, ts);
+  } catch (e) {
+    throw new UsageError(`cannot write "${cmd.out}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return 0;
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -98,9 +120,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`warden ${VERSION}\n`);
       return 0;
     }
+    if (cmd.command === 'types') return types(cmd);
     return await run(cmd);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ModuleError || (e instanceof WardenError && e.code === 'ERR_WARDEN_CONFIG')) {
+    if (e instanceof UsageError || e instanceof ModuleError || (e instanceof WardenError && (e.code === 'ERR_WARDEN_CONFIG' || e.code === 'ERR_WARDEN_WIT'))) {
       process.stderr.write(`warden: ${e.message}\n`);
       return 2;
     }

@@ -16,6 +16,8 @@ export interface ResourceDef {
   readonly owner: InterfaceDef | WorldDef;
   /** Its constructor, methods and static functions, filled in by the resolver. */
   readonly functions: FunctionDef[];
+  /** Its doc comment (`///` or `/** *\/`), if any. */
+  readonly docs?: string;
 }
 
 /**
@@ -28,10 +30,10 @@ export type WitType =
   | { readonly kind: 'option'; readonly some: WitType }
   | { readonly kind: 'result'; readonly ok: WitType | null; readonly err: WitType | null }
   | { readonly kind: 'tuple'; readonly items: readonly WitType[] }
-  | { readonly kind: 'record'; readonly name: string; readonly fields: readonly { readonly name: string; readonly type: WitType }[] }
-  | { readonly kind: 'variant'; readonly name: string; readonly cases: readonly { readonly name: string; readonly type: WitType | null }[] }
-  | { readonly kind: 'enum'; readonly name: string; readonly cases: readonly string[] }
-  | { readonly kind: 'flags'; readonly name: string; readonly flags: readonly string[] }
+  | { readonly kind: 'record'; readonly name: string; readonly fields: readonly { readonly name: string; readonly type: WitType }[]; readonly docs?: string }
+  | { readonly kind: 'variant'; readonly name: string; readonly cases: readonly { readonly name: string; readonly type: WitType | null }[]; readonly docs?: string }
+  | { readonly kind: 'enum'; readonly name: string; readonly cases: readonly string[]; readonly docs?: string }
+  | { readonly kind: 'flags'; readonly name: string; readonly flags: readonly string[]; readonly docs?: string }
   | { readonly kind: 'own'; readonly resource: ResourceDef }
   | { readonly kind: 'borrow'; readonly resource: ResourceDef };
 
@@ -56,6 +58,8 @@ export interface FunctionDef {
   readonly result: WitType | null;
   /** The core-wasm name wit-bindgen uses: `get`, `[method]store.get`, `[constructor]store`, `[static]store.open`. */
   readonly coreName: string;
+  /** Its doc comment, if any. */
+  readonly docs?: string;
 }
 
 /** A package name: `ns:pkg@version`. */
@@ -82,6 +86,20 @@ export interface InterfaceDef {
    * `ns:pkg/iface@1.0.0`; for an inline world interface, its name as written in the world.
    */
   readonly moduleName: string;
+  /**
+   * The names in `types` that a `use` brought in (not declared here), with the interface and
+   * name they come from. Absent when nothing was used.
+   */
+  readonly uses?: ReadonlyMap<string, UsedName>;
+  /** Its doc comment, if any. */
+  readonly docs?: string;
+}
+
+/** Where a name brought in by `use` comes from. */
+export interface UsedName {
+  readonly interface: InterfaceDef;
+  /** The name in that interface (differs from the local name with `use x.{a as b}`). */
+  readonly name: string;
 }
 
 /** What a world imports or exports: an interface, or a single function. */
@@ -99,6 +117,10 @@ export interface WorldDef {
   readonly exports: ReadonlyMap<string, WorldItem>;
   /** Types declared at world level (world-level `use` and `type`). */
   readonly types: ReadonlyMap<string, WitType | ResourceDef>;
+  /** The names in `types` brought in by a world-level `use`. Absent when nothing was used. */
+  readonly uses?: ReadonlyMap<string, UsedName>;
+  /** Its doc comment, if any. */
+  readonly docs?: string;
 }
 
 /** A parsed and resolved WIT document (one package, possibly with nested `package ... { }` blocks). */
