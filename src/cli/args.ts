@@ -20,6 +20,8 @@ export interface RunCommand {
   trace: boolean;
   /** `--listen HOST:PORT` addresses, in order: listening sockets at fds 3, 4, ... before the preopens. */
   listen: { host: string; port: number }[];
+  /** `--blocking`: how the program waits for the host (default 'auto'). */
+  blocking: 'auto' | 'jspi' | 'worker' | 'sync';
 }
 
 /** What `warden types` was asked to do. */
@@ -50,7 +52,7 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
   if (first === '--version' || first === '-V' || first === 'version') return { command: 'version' };
   if (first === 'types') return parseTypesArgs(rest);
   if (first !== 'run') throw new UsageError(`unknown command "${first}" (try "warden run <module.wasm>", "warden types <file.wit>" or "warden --help")`);
-  const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false, listen: [] };
+  const cmd: RunCommand = { command: 'run', module: '', args: [], dirs: [], env: [], inheritEnv: false, trace: false, listen: [], blocking: 'auto' };
   let i = 0;
   const value = (flag: string): string => {
     const v = rest[++i];
@@ -107,6 +109,12 @@ export function parseArgs(argv: readonly string[], hostEnv: Readonly<Record<stri
       case '--trace':
         cmd.trace = true;
         break;
+      case '--blocking': {
+        const v = value(flag);
+        if (v !== 'auto' && v !== 'jspi' && v !== 'worker' && v !== 'sync') throw new UsageError(`--blocking "${v}": expected auto, jspi, worker or sync`);
+        cmd.blocking = v;
+        break;
+      }
       case '--help':
       case '-h':
         return { command: 'help' };
@@ -167,7 +175,12 @@ Options of run (before the module; everything after it goes to the program):
   --mem-dir <GUEST>         preopen an empty in-memory directory
   --env <NAME=VALUE>        set an environment variable (repeatable); --env NAME copies it from the host
   --listen <HOST:PORT>      give the program a listening TCP socket (repeatable; fds 3, 4, ...
-                            before the preopened dirs); the program then runs in a worker thread
+                            before the preopened dirs)
+  --blocking <HOW>          how the program waits for the host: jspi (suspended in this thread;
+                            needs an engine with JSPI), worker (in a worker thread; not with
+                            --overlay or --trace), sync (this thread blocks; not with --listen),
+                            or auto (default: jspi if the engine has it, else worker with
+                            --listen, else sync)
   --inherit-env             pass the whole host environment
   --trace                   print every WASI call with its arguments and result to stderr
   --                        end of options

@@ -10,7 +10,8 @@ import type { Tracer } from '../p1/imports.js';
 import { compile, checkImports } from '../wasi.js';
 import { createNodeWasi } from '../node/index.js';
 import { HostBackend } from '../node/host-backend.js';
-import { TcpListener } from '../node/net.js';
+import { PortListener, TcpListener } from '../node/net.js';
+import { chooseStrategy } from '../bridge/strategy.js';
 import { runInWorker } from '../node/worker-runner.js';
 import { generateTypes, parseWit } from '../wit/index.js';
 import { HELP, UsageError, parseArgs, type RunCommand, type TypesCommand } from './args.js';
@@ -26,10 +27,10 @@ const tracer: Tracer = (name, args, result) => {
   process.stderr.write(`[wasi] ${name}(${args.map(fmt).join(', ')}) -> ${r}\n`);
 };
 
-/** With --listen: the guest runs in a worker, so the sockets' I/O can go on on this thread. */
-async function runListening(cmd: RunCommand, module: WebAssembly.Module, name: string, env: Record<string, string>): Promise<number> {
-  if (cmd.trace) throw new UsageError('--trace cannot be combined with --listen yet');
-  if (cmd.dirs.some((d) => d.kind === 'overlay')) throw new UsageError('--overlay cannot be combined with --listen yet');
+/** The worker strategy: the guest runs in a worker, so the sockets' I/O can go on on this thread. */
+async function runInWorkerThread(cmd: RunCommand, module: WebAssembly.Module, name: string, env: Record<string, string>): Promise<number> {
+  if (cmd.trace) throw new UsageError('--trace needs --blocking jspi or sync (the worker strategy cannot trace yet)');
+  if (cmd.dirs.some((d) => d.kind === 'overlay')) throw new UsageError('--overlay needs --blocking jspi or sync (the worker strategy cannot take an overlay yet)');
   const listeners: TcpListener[] = [];
   try {
     for (const l of cmd.listen) listeners.push(await TcpListener.listen(l.host, l.port));
@@ -60,7 +61,11 @@ async function run(cmd: RunCommand): Promise<number> {
   if (cmd.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   for (const [k, v] of cmd.env) env[k] = v;
   const name = cmd.module.split(/[\\/]/).pop() ?? cmd.module;
-  if (cmd.listen.length > 0) return runListening(cmd, module, name, env);
+  // 'auto': JSPI if the engine has it; else a worker when there are sockets to serve; else this thread, blocking.
+  let strategy = chooseStrategy(cmd.blocking, { workers: true });
+  if (cmd.blocking === 'auto' && strategy === 'worker' && cmd.listen.length === 0) strategy = 'sync';
+  if (strategy === 'worker') return runInWorkerThread(cmd, module, name, env);
+  if (strategy === 'sync' && cmd.listen.length > 0) throw new UsageError('--listen needs --blocking jspi or worker: a blocked thread could never take the connections');
   const ns = new Namespace();
   const preopens: Record<string, string> = {};
   const hostDirs: HostBackend[] = [];
@@ -76,14 +81,30 @@ async function run(cmd: RunCommand): Promise<number> {
     }
     preopens[d.guest] = at;
   });
-  const wasi = createNodeWasi({ args: [name, ...cmd.args], env, namespace: ns, preopens, ...(cmd.trace ? { trace: tracer } : {}) });
-  checkImports(module, wasi.getImportObject());
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const listeners: TcpListener[] = [];
   try {
-    return wasi.start(instance);
+    // Listening sockets in this thread (JSPI): the guest is suspended in accept while the server runs.
+    const fds: Record<number, PortListener> = {};
+    for (const l of cmd.listen) {
+      const listener = await TcpListener.listen(l.host, l.port);
+      listeners.push(listener);
+      fds[3 + listeners.length - 1] = new PortListener(listener.share());
+    }
+    const wasi = createNodeWasi({ args: [name, ...cmd.args], env, namespace: ns, preopens, fds, ...(cmd.trace ? { trace: tracer } : {}) });
+    try {
+      if (strategy === 'jspi') {
+        const imports = wasi.getSuspendingImportObject() as WebAssembly.Imports;
+        checkImports(module, imports);
+        return await wasi.startAsync(await WebAssembly.instantiate(module, imports));
+      }
+      checkImports(module, wasi.getImportObject());
+      return wasi.start(await WebAssembly.instantiate(module, wasi.getImportObject()));
+    } finally {
+      wasi.close();
+    }
   } finally {
-    wasi.close();
     for (const b of hostDirs) b.close();
+    await Promise.all(listeners.map((l) => l.close()));
   }
 }
 

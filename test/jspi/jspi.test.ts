@@ -115,3 +115,37 @@ test("runGuest: 'auto' without JSPI runs the guest in a worker; 'sync' refuses a
   await assert.rejects(runGuest({ module: repoPath('test/net/echo.wasm'), fds: { 3: listener }, blocking: 'sync' }), /needs the 'jspi' or 'worker' strategy/);
   await listener.close();
 });
+
+test('CLI under JSPI: --listen together with --trace, the echo server in the CLI\'s own thread, a real client', { skip }, async () => {
+  const { createServer, connect } = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const child = spawn(found.node!, [...(found.flags ?? []), repoPath('test/cli/run-cli.mjs'), 'run', '--trace', '--listen', `127.0.0.1:${port}`, repoPath('test/net/echo.wasm'), '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDEN_TEST_OUT: out } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let echoed = '';
+  for (let attempt = 0; attempt < 100 && echoed === ''; attempt++) {
+    echoed = await new Promise<string>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => c.end('ping through the CLI'));
+      let got = '';
+      c.on('data', (d: Buffer) => (got += d.toString()));
+      c.on('end', () => resolve(got));
+      c.on('error', () => setTimeout(() => resolve(''), 50));
+    });
+  }
+  assert.equal(echoed, 'ping through the CLI');
+  assert.equal(await exited, 0, stderr);
+  assert.match(stderr, /\[wasi\] sock_accept\(3, /);
+});
+
+test('CLI: --blocking jspi where the engine has none exits 2 and says what is needed', { skip: jspiSupported() ? 'this Node has JSPI' : false }, () => {
+  const r = spawnSync(process.execPath, [repoPath('test/cli/run-cli.mjs'), 'run', '--blocking', 'jspi', repoPath('test/io/sleep.wasm')], { encoding: 'utf8', env: { ...process.env, WARDEN_TEST_OUT: out } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no JSPI/);
+});
