@@ -7,3 +7,4 @@ for c in hello/hello.c ls-cat/ls-cat.c; do
   clang --target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-all -o "${c%.c}.wasm" "$c"
   echo "built ${c%.c}.wasm"
 done
+bash "$(dirname "$0")/kv/build.sh"

@@ -65,7 +65,7 @@ test('usage errors exit 2 with one line', () => {
     [['types', '--frob', 'examples/kv/kv.wit'], /unknown option "--frob" for types/],
     [['types', 'examples/kv/kv.wit', '--world'], /--world needs a value/],
     [['types', 'does-not-exist.wit'], /cannot read WIT file "does-not-exist.wit": ENOENT/],
-    [['types', 'examples/kv/kv.wit', '--world', 'nope'], /world "nope" is not defined in package warden:kv@0.1.0 \(its worlds: kv-guest\)/],
+    [['types', 'examples/kv/kv.wit', '--world', 'nope'], /world "nope" is not defined in package warden:kv@0.1.0 \(its worlds: kv-guest, kv-provider\)/],
     [['types', 'examples/kv/kv.wit', '--out', '/nonexistent-dir/x.ts'], /cannot write "\/nonexistent-dir\/x.ts": ENOENT/],
   ];
   for (const [args, message] of cases) {
