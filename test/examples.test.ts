@@ -29,3 +29,13 @@ test('examples/hello prints its greeting and arguments', async () => {
   assert.equal(r.exitCode, 0);
   assert.equal(new TextDecoder().decode(r.stdout), 'Hello from WebAssembly!\narg 1: x\n');
 });
+
+test('examples/kv/host.ts: the TypeScript KV plugin serves the C guest, with and without cabi_realloc', async () => {
+  const { main: kvMain } = await import('../examples/kv/host.js');
+  const expected = ['greeting = hello', 'cat.png: 4 bytes', 'key cat.png', 'entry cat.png: 4 bytes, binary', 'perms: read write', 'open missing: not found', ''].join('\n');
+  for (const file of ['guest.wasm', 'guest-noalloc.wasm']) {
+    const r = await kvMain(repoPath('examples/kv', file), 'test');
+    assert.equal(r.result, 'hello, test; 1 keys', file);
+    assert.equal(r.stdout, expected, file);
+  }
+});
