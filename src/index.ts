@@ -23,4 +23,4 @@ export { Rights } from './p1/layout.js';
 export { AsyncSource, AsyncSink } from './io/async-stream.js';
 export { type BlockingStrategy, type BlockingChoice, StrategyError, chooseStrategy, availableStrategies, jspiSupported, sharedMemorySupported, suspendingImports, promisingExport } from './bridge/index.js';
 export { parseWit, generateTypes, WitError, camelCase, pascalCase, type ParseWitOptions, type GenerateTypesOptions, type WitDocument, type WitPackage, type WorldDef, type InterfaceDef, type FunctionDef, type ResourceDef, type WitType } from './wit/index.js';
-export { definePlugin, instantiate, instantiateSync, GuestInstance, GuestResource, type Plugin, type PluginDefinition, type PluginContext, type InstantiateOptions, type GuestExports, type Implementation } from './plugin/index.js';
+export { definePlugin, wasmPlugin, instantiate, instantiateSync, GuestInstance, GuestResource, type Plugin, type PluginDefinition, type PluginContext, type InstantiateOptions, type GuestExports, type Implementation } from './plugin/index.js';

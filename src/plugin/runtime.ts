@@ -3,6 +3,8 @@
 // and the GuestInstance: typed export calls, resource handles in the capability table (own/borrow
 // rules, lends, drops), buffers, and closing everything when the instance ends.
 // Must not: lift or lower values itself (src/wit/abi.ts does), or use Node APIs.
+import { promisingExport } from '../bridge/jspi.js';
+import { chooseStrategy, jspiApi } from '../bridge/strategy.js';
 import { ConfigError, FsError, ModuleError, ProcExit, Trap } from '../errors.js';
 import type { FdMeta } from '../p1/context.js';
 import { Table } from '../table/table.js';
@@ -27,6 +29,19 @@ export interface InstantiateOptions {
   world?: WorldDef | string;
   /** Further raw imports, for modules no plugin or Wasi provides. */
   imports?: WebAssembly.Imports;
+  /**
+   * How the guest waits for async plugin functions (an implementation returning a Promise):
+   * - `'jspi'`: every plugin import is a `WebAssembly.Suspending` (and the Wasi imports are
+   *   `wasi.getSuspendingImportObject()`), so a Promise result suspends the guest until it
+   *   settles; the typed exports and {@link GuestInstance.run} then return Promises. A plain
+   *   result costs no suspension.
+   * - `'sync'`: an implementation returning a Promise traps.
+   * - `'auto'`: JSPI where the engine has it, else sync.
+   *
+   * Default `'sync'` (exports then return plain values whatever the engine; pass `'auto'` or `'jspi'` to let plugin functions return promises, and exports then return promises). An explicit
+   * `'jspi'` where the engine has none throws a `StrategyError`.
+   */
+  blocking?: 'jspi' | 'sync' | 'auto';
 }
 
 /**
@@ -34,6 +49,10 @@ export interface InstantiateOptions {
  * (`exports.run('x')`), interface exports by interface name
  * (`exports['ns:pkg/iface@v'].getAll()`), with exported resources under their PascalCase name
  * (`exports['ns:pkg/iface@v'].Counter.new(1)`).
+ *
+ * Under the JSPI strategy (`instantiate(..., { blocking: 'jspi' })`, or `'auto'` on an engine
+ * with JSPI) every function here is async: it returns a Promise of the result, and the guest
+ * can be suspended while a plugin function awaits. Await one call before starting the next.
  */
 export type GuestExports = { [name: string]: any };
 
@@ -105,6 +124,10 @@ class Runtime implements AbiHost, GuestResourceOwner {
   poisoned: unknown = undefined;
   closed = false;
   closing = false;
+  /** The JSPI strategy: Promise results of implementations are awaited. */
+  jspi = false;
+  /** An async export call is in progress (JSPI): the guest's stack is in use. */
+  busy = false;
 
   constructor(readonly wasi: Wasi | undefined) {
     this.table = wasi?.fds ?? new Table<FdMeta>();
@@ -330,6 +353,7 @@ class Runtime implements AbiHost, GuestResourceOwner {
     const mem = this.mem;
     mem.refresh();
     const cx = new CallContext(this, mem, plan.label);
+    let pending = false;
     try {
       const args = plan.liftArgs(cx, core);
       let raw: unknown;
@@ -338,24 +362,48 @@ class Runtime implements AbiHost, GuestResourceOwner {
       } catch (e) {
         throw hostError(plan.label, e);
       }
+      if (isThenable(raw)) {
+        if (!this.jspi) throw asyncTrap(plan.label, raw);
+        pending = true;
+        return this.finishAsync(cx, plan, raw, core);
+      }
       return this.finishImport(cx, plan, raw, core);
+    } catch (e) {
+      if (cx.buffers !== null) for (const h of cx.buffers) this.buffers.drop(h);
+      throw e;
+    } finally {
+      // An async call keeps its lends until it settles.
+      if (!pending && cx.lends !== null) this.endLends(cx);
+    }
+  }
+
+  /** Lowers what the implementation returned (a plain value). */
+  finishImport(cx: CallContext, plan: ImportPlan, raw: unknown, core: unknown[]): unknown {
+    // The implementation may have called into the guest, which may have grown its memory.
+    this.mem.refresh();
+    return plan.lowerResult(cx, raw, core);
+  }
+
+  /**
+   * JSPI: the promise the Suspending import returns for an implementation's Promise. The guest
+   * is suspended until it settles; then the value is validated and lowered as a plain one.
+   */
+  async finishAsync(cx: CallContext, plan: ImportPlan, raw: PromiseLike<unknown>, core: unknown[]): Promise<unknown> {
+    try {
+      let value: unknown;
+      try {
+        value = await raw;
+      } catch (e) {
+        throw hostError(plan.label, e);
+      }
+      if (this.closed) throw new Trap(`${plan.label}: the guest instance was closed while the call was pending`);
+      return this.finishImport(cx, plan, value, core);
     } catch (e) {
       if (cx.buffers !== null) for (const h of cx.buffers) this.buffers.drop(h);
       throw e;
     } finally {
       if (cx.lends !== null) this.endLends(cx);
     }
-  }
-
-  /**
-   * Lowers what the implementation returned. The one place where a Promise result would be
-   * awaited (with JSPI); today it traps.
-   */
-  finishImport(cx: CallContext, plan: ImportPlan, raw: unknown, core: unknown[]): unknown {
-    if (isThenable(raw)) throw asyncTrap(plan.label, raw);
-    // The implementation may have called into the guest, which may have grown its memory.
-    this.mem.refresh();
-    return plan.lowerResult(cx, raw, core);
   }
 
   /** A call from the host into a guest export. */
@@ -396,6 +444,49 @@ class Runtime implements AbiHost, GuestResourceOwner {
     }
   }
 
+  /** {@link callExport} under JSPI: `fn` is the promising export; the result is a Promise. */
+  async callExportAsync(plan: ExportPlan, fn: (...a: unknown[]) => Promise<unknown>, post: ((...a: unknown[]) => unknown) | undefined, args: unknown[]): Promise<unknown> {
+    this.usable(plan.label);
+    if (this.busy) throw new ConfigError(`${plan.label}: another call into this guest is still in progress; await it before calling the guest again`);
+    const mem = this.mem;
+    mem.refresh();
+    const cx = new CallContext(this, mem, plan.label);
+    let core: unknown[];
+    try {
+      core = plan.lowerArgs(cx, args);
+    } catch (e) {
+      if (cx.borrows !== null) this.endBorrows(cx);
+      if (cx.buffers !== null) for (const h of cx.buffers) this.buffers.drop(h);
+      if (!(e instanceof TypeError)) this.poison(e);
+      throw e;
+    }
+    this.busy = true;
+    try {
+      const ret = await fn(...core);
+      this.usable(plan.label);
+      mem.refresh();
+      const value = plan.liftResult(cx, ret);
+      if (cx.borrows !== null) {
+        const left = this.endBorrows(cx);
+        if (left.length > 0) {
+          throw new Trap(`${plan.label}: the guest returned without dropping the borrowed handle${left.length > 1 ? 's' : ''} ${left.join(', ')} it was given (a borrow must be dropped before the call returns)`);
+        }
+      }
+      if (post !== undefined) {
+        if (plan.coreResults.length > 0) post(ret);
+        else post();
+        mem.refresh();
+      }
+      return value;
+    } catch (e) {
+      if (cx.borrows !== null) this.endBorrows(cx);
+      this.poison(e);
+      throw e;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   // --- GuestResourceOwner
 
   destroy(def: ResourceDef, rep: number): void {
@@ -428,9 +519,12 @@ class Linker {
   readonly ctx: PluginContext;
   guest: GuestInstance | undefined;
 
-  constructor(readonly module: WebAssembly.Module, readonly options: InstantiateOptions) {
+  constructor(readonly module: WebAssembly.Module, readonly options: InstantiateOptions, defaultBlocking: 'auto' | 'sync') {
     const wasi = options.wasi;
     this.rt = new Runtime(wasi);
+    const blocking = options.blocking ?? defaultBlocking;
+    if (blocking !== 'jspi' && blocking !== 'sync' && blocking !== 'auto') throw new ConfigError(`blocking must be 'jspi', 'sync' or 'auto', not ${String(blocking)}`);
+    this.rt.jspi = chooseStrategy(blocking, { workers: false }) === 'jspi';
     const plugins = options.plugins ?? [];
     this.world = pickWorld(options.world, plugins);
     const self = this;
@@ -508,7 +602,9 @@ class Linker {
       }
     }
     const extra = this.options.imports ?? {};
-    const wasiImports = this.options.wasi?.getImportObject().wasi_snapshot_preview1;
+    const wasi = this.options.wasi;
+    const wasiImports: Record<string, unknown> | undefined = wasi === undefined ? undefined : rt.jspi ? wasi.getSuspendingImportObject().wasi_snapshot_preview1 : wasi.getImportObject().wasi_snapshot_preview1;
+    const Suspending = rt.jspi ? jspiApi()!.Suspending : undefined;
     const buffers = bufferImports(rt.buffers, rt.mem) as Record<string, unknown>;
     for (const imp of WebAssembly.Module.imports(this.module)) {
       const where = `${imp.module}.${imp.name}`;
@@ -520,6 +616,7 @@ class Linker {
         const { plugin, mod } = providers.get(imp.module)!;
         const impl = this.plugins.find((p) => p.plugin === plugin)!.impl;
         value = this.#pluginImport(mod, impl, imp.name, unimplemented);
+        if (Suspending !== undefined && typeof value === 'function') value = new Suspending(value as (...a: never[]) => unknown);
       }
       if (value === undefined) value = (extra[imp.module] as Record<string, unknown> | undefined)?.[imp.name];
       if (value === undefined) {
@@ -658,6 +755,10 @@ class Linker {
     const rt = this.rt;
     const c = core as (...a: unknown[]) => unknown;
     const p = typeof post === 'function' ? (post as (...a: unknown[]) => unknown) : undefined;
+    if (rt.jspi) {
+      const pc = promisingExport(c);
+      return (...args: unknown[]) => rt.callExportAsync(plan, pc, p, args);
+    }
     return (...args: unknown[]) => rt.callExport(plan, c, p, args);
   }
 }
@@ -726,17 +827,33 @@ export class GuestInstance {
 
   /**
    * Runs a command's `_start` through its Wasi and returns the exit code (as `Wasi.start`).
-   * Does not close the instance.
+   * Does not close the instance. Under the JSPI strategy (see `InstantiateOptions.blocking`)
+   * `_start` runs on a stack that can be suspended and this returns a Promise of the exit code.
    */
-  run(): number {
+  run(): number | Promise<number> {
     const rt = this.#rt;
     if (rt.wasi === undefined) throw new ConfigError('run() needs a Wasi: instantiate(module, { wasi: new Wasi(...) })');
     rt.usable('_start');
+    if (rt.jspi) return this.#runAsync(rt.wasi);
     try {
       return rt.wasi.start(this.instance);
     } catch (e) {
       rt.poison(e);
       throw e;
+    }
+  }
+
+  async #runAsync(wasi: Wasi): Promise<number> {
+    const rt = this.#rt;
+    if (rt.busy) throw new ConfigError('_start: another call into this guest is still in progress; await it before calling the guest again');
+    rt.busy = true;
+    try {
+      return await wasi.startAsync(this.instance);
+    } catch (e) {
+      rt.poison(e);
+      throw e;
+    } finally {
+      rt.busy = false;
     }
   }
 
@@ -833,7 +950,7 @@ export async function instantiate(module: WebAssembly.Module | ArrayBufferView |
       throw new ModuleError(`not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const linker = new Linker(compiled, options);
+  const linker = new Linker(compiled, options, 'sync');
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(compiled, linker.imports);
@@ -847,7 +964,7 @@ export async function instantiate(module: WebAssembly.Module | ArrayBufferView |
 /** {@link instantiate}, synchronously (`new WebAssembly.Module` / `new WebAssembly.Instance`; browsers limit their size on the main thread). */
 export function instantiateSync(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, options: InstantiateOptions = {}): GuestInstance {
   const compiled = compileSync(module);
-  const linker = new Linker(compiled, options);
+  const linker = new Linker(compiled, options, 'sync');
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(compiled, linker.imports);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { AsyncSource, StrategyError, Wasi, chooseStrategy, jspiSupported } from '../../src/index.js';
+import { AsyncSource, StrategyError, Trap, Wasi, chooseStrategy, jspiSupported } from '../../src/index.js';
 import { repoPath } from '../paths.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -80,6 +80,63 @@ test('JSPI: runGuest runs the C echo server in this thread against a real TCP cl
 test("JSPI: 'auto' picks JSPI where the engine has it", { skip }, () => {
   const r = scenario('auto');
   assert.deepEqual(r, { jspi: true, exitCode: 0 });
+});
+
+const KV_DEMO = ['greeting = hello', 'cat.png: 4 bytes', 'key cat.png', 'entry cat.png: 4 bytes, binary', 'perms: read write admin', 'open missing: not found', ''].join('\n');
+
+test('JSPI: async plugin functions (get, Bucket.get await timers) suspend examples/kv guests; same output as the sync store', { skip }, () => {
+  const r = scenario('plugin-async');
+  for (const file of ['guest.wasm', 'guest-noalloc.wasm']) {
+    const g = r[file] as Record<string, unknown>;
+    assert.equal(g['isPromise'], true, 'exports return promises under JSPI');
+    assert.deepEqual(g['out'], ['hello, world; 1 keys', 'hello, wörld ✓; 1 keys'], file);
+    assert.equal(g['stdout'], KV_DEMO + KV_DEMO, file);
+    const log = g['log'] as string[];
+    assert.ok(log.filter((l) => l === 'get').length >= 2 && log.includes('bucket.get'), JSON.stringify(log));
+    assert.equal(log.filter((l) => l === 'drop').length, 2, JSON.stringify(log));
+    assert.ok((g['ticks'] as number) >= 1, 'the event loop ran while the guest was suspended');
+    assert.equal(g['liveBuffers'], 0);
+    assert.match(String(g['overlap']), /another call into this guest is still in progress/);
+  }
+});
+
+test('JSPI: an async plugin function whose promise rejects traps the guest, naming the function', { skip }, () => {
+  const r = scenario('plugin-async-reject');
+  const e = r['error'] as { name: string; message: string; cause: string };
+  assert.equal(e.name, 'Trap');
+  assert.match(e.message, /^warden:kv\/store@0\.1\.0#set: the host implementation threw Error: store offline/);
+  assert.match(e.cause, /store offline/);
+  assert.match(String(r['again']), /trapped earlier/);
+});
+
+test("JSPI: instantiate with blocking 'auto' takes JSPI here; instantiateSync stays 'sync'", { skip }, () => {
+  const r = scenario('plugin-auto');
+  assert.equal(r['autoIsPromise'], true);
+  assert.equal(r['auto'], 'hello, a; 1 keys');
+  assert.match(String(r['syncError']), /returned a Promise; async plugin functions need the JSPI strategy/);
+});
+
+test("sync mode: an async plugin function traps with a message saying to use JSPI; 'jspi' without JSPI says what is missing", async () => {
+  const { definePlugin, instantiate } = await import('../../src/plugin/index.js');
+  const kv = definePlugin({
+    wit: readFileSync(repoPath('examples/kv/kv.wit'), 'utf8'),
+    world: 'kv-guest',
+    implement: () => {
+      const none = (): undefined => undefined;
+      return { 'warden:kv/store@0.1.0': { get: async () => 'x', set: () => ({ tag: 'ok', val: undefined }), count: () => 0, Bucket: { new: () => ({}), get: none, set: none, remove: none, keys: none, entries: none, perms: none, open: none } } };
+    },
+  });
+  const guest = await instantiate(readFileSync(repoPath('test/plugin/guests/kv-guest.wasm')), { plugins: [kv], blocking: 'sync' });
+  const run = guest.exports['run'] as (s: string) => unknown;
+  assert.throws(() => run('x'), (e: unknown) => e instanceof Trap && /^warden:kv\/store@0\.1\.0#get: the implementation returned a Promise; async plugin functions need the JSPI strategy/.test(e.message));
+  guest.close();
+  if (!jspiSupported()) {
+    await assert.rejects(instantiate(readFileSync(repoPath('test/plugin/guests/kv-guest.wasm')), { plugins: [kv], blocking: 'jspi' }), (e: unknown) => e instanceof StrategyError && /no JSPI/.test(e.message));
+    // 'auto' (the default of instantiate) falls back to sync: exports return plain values.
+    const auto = await instantiate(readFileSync(repoPath('test/plugin/guests/kv-guest.wasm')), { plugins: [kv] });
+    assert.throws(() => (auto.exports['run'] as (s: string) => unknown)('y'), /need the JSPI strategy/);
+    auto.close();
+  }
 });
 
 test('sync mode: an async-only handle fails with ENOTSUP and a message saying what to do', async () => {

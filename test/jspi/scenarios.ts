@@ -7,6 +7,7 @@ import { AsyncSink, AsyncSource, CallbackSource, QueueListener, Wasi, createChan
 import { repoPath } from '../paths.js';
 import { connect } from 'node:net';
 import { TcpListener, runGuest } from '../../src/node/index.js';
+import { definePlugin, instantiate, type GuestInstance } from '../../src/plugin/index.js';
 
 const wasm = (p: string): Uint8Array => readFileSync(repoPath(p));
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -28,7 +29,132 @@ async function ticking<T>(f: () => Promise<T>): Promise<{ value: T; ticks: numbe
   }
 }
 
+type Item = { value: Uint8Array; kind: 'text' | 'binary' };
+type KvRes = { tag: 'ok'; val: undefined } | { tag: 'err'; val: unknown };
+
+/**
+ * The KV store of test/plugin-guests/kv.test.ts, with `get` and `Bucket.get` async (each awaits a
+ * timer) and `set` rejecting when `failSet` is true. `log` records suspensions and drops.
+ */
+function asyncKv(log: string[], failSet = false) {
+  return definePlugin({
+    wit: readFileSync(repoPath('examples/kv/kv.wit'), 'utf8'),
+    world: 'kv-guest',
+    state: () => new Map<string, Map<string, Item>>([['default', new Map()]]),
+    implement: (buckets) => {
+      const put = (items: Map<string, Item>, key: string, value: Uint8Array, kind: Item['kind']): KvRes => {
+        if (key === '') return { tag: 'err', val: { tag: 'denied', val: 'empty key' } };
+        if (value.length > 1024) return { tag: 'err', val: { tag: 'too-large', val: 1024 } };
+        items.set(key, { value, kind });
+        return { tag: 'ok', val: undefined };
+      };
+      const dflt = buckets.get('default')!;
+      type B = { items: Map<string, Item>; perms: { read: boolean; write: boolean; admin: boolean } };
+      return {
+        'warden:kv/store@0.1.0': {
+          async get(key: string) {
+            await sleep(2);
+            log.push('get');
+            const it = dflt.get(key);
+            return it && dec(it.value);
+          },
+          set: (key: string, value: string) => (failSet ? Promise.reject(new Error('store offline')) : put(dflt, key, enc(value), 'text')),
+          count: () => dflt.size,
+          Bucket: {
+            new(name: string): B {
+              if (!buckets.has(name)) buckets.set(name, new Map());
+              return { items: buckets.get(name)!, perms: { read: true, write: true, admin: true } };
+            },
+            async get(self: B, key: string) {
+              await sleep(2);
+              log.push('bucket.get');
+              return self.items.get(key)?.value;
+            },
+            set: (self: B, key: string, value: Uint8Array) => put(self.items, key, value, 'binary'),
+            remove: (self: B, key: string): KvRes => (self.items.delete(key) ? { tag: 'ok', val: undefined } : { tag: 'err', val: { tag: 'not-found' } }),
+            keys: (self: B) => [...self.items.keys()],
+            entries: (self: B) => [...self.items].map(([key, it]) => ({ key, value: it.value, kind: it.kind })),
+            perms: (self: B) => self.perms,
+            open(name: string) {
+              const items = buckets.get(name);
+              if (items === undefined) return { tag: 'err', val: { tag: 'not-found' } };
+              return { tag: 'ok', val: { items, perms: { read: true, write: true, admin: false } } };
+            },
+            drop: () => {
+              log.push('drop');
+            },
+          },
+        },
+      };
+    },
+  });
+}
+
 const scenarios: Record<string, () => Promise<unknown>> = {
+  async 'plugin-async'() {
+    // examples/kv/guest.wasm (and the no-cabi_realloc variant) against a store whose get and
+    // Bucket.get await timers: the guest is suspended in those imports while the event loop runs.
+    const results: Record<string, unknown> = {};
+    for (const file of ['guest.wasm', 'guest-noalloc.wasm']) {
+      const log: string[] = [];
+      const wasi = new Wasi({ stdout: 'capture' });
+      const guest: GuestInstance = await instantiate(wasm(`examples/kv/${file}`), { wasi, plugins: [asyncKv(log)], blocking: 'jspi' });
+      const run = guest.exports['run'] as (input: string) => Promise<string>;
+      const pending = run('world');
+      const isPromise = pending instanceof Promise;
+      const r = await ticking(async () => [await pending, await run('wörld ✓')]);
+      const stdout = dec(wasi.output(1));
+      const seen = [...log];
+      let overlap: string | undefined;
+      const first = run('x');
+      try {
+        await run('y');
+      } catch (e) {
+        overlap = (e as Error).message;
+      }
+      await first;
+      results[file] = { isPromise, out: r.value, stdout, ticks: r.ticks, log: seen, liveBuffers: guest.liveBuffers, overlap };
+      guest.close();
+    }
+    return results;
+  },
+  async 'plugin-async-reject'() {
+    // A rejected promise is a host error: the guest traps with a message naming the function.
+    const wasi = new Wasi({ stdout: 'capture' });
+    const guest = await instantiate(wasm('examples/kv/guest.wasm'), { wasi, plugins: [asyncKv([], true)], blocking: 'jspi' });
+    const run = guest.exports['run'] as (input: string) => Promise<string>;
+    let error: { name: string; message: string; cause: string } | undefined;
+    try {
+      await run('world');
+    } catch (e) {
+      error = { name: (e as Error).name, message: (e as Error).message, cause: String((e as Error).cause) };
+    }
+    let again: string | undefined;
+    try {
+      await run('again');
+    } catch (e) {
+      again = (e as Error).message;
+    }
+    guest.close();
+    return { error, again };
+  },
+  async 'plugin-auto'() {
+    // instantiate with 'auto' takes JSPI here; instantiateSync (and instantiate by default) stay synchronous.
+    const { instantiateSync } = await import('../../src/plugin/index.js');
+    const a = await instantiate(wasm('examples/kv/guest.wasm'), { wasi: new Wasi({ stdout: null }), plugins: [asyncKv([])], blocking: 'auto' });
+    const ra = (a.exports['run'] as (s: string) => unknown)('a');
+    const b = instantiateSync(wasm('examples/kv/guest.wasm'), { wasi: new Wasi({ stdout: null }), plugins: [asyncKv([])] });
+    let syncError: string | undefined;
+    try {
+      (b.exports['run'] as (s: string) => unknown)('b');
+    } catch (e) {
+      syncError = (e as Error).message;
+    }
+    const out = { autoIsPromise: ra instanceof Promise, auto: await ra, syncError };
+    a.close();
+    b.close();
+    return out;
+  },
   async 'web-stream-stdin'() {
     const parts = ['one ', 'two ', 'three'];
     const stream = new ReadableStream<Uint8Array>({

@@ -4,6 +4,7 @@
 #   guests/kv-guest.wat     -> kv-guest.wasm, and kv-guest-nr.wasm (the same without cabi_realloc)
 #   guests/res.wat          -> res.wasm
 #   guests/command.wat      -> command.wasm
+#   guests/bad-store.wat    -> bad-store.wasm (a hostile kv provider for compose.test.ts)
 #   guests/bench-call.wat   -> bench-call.wasm, bench-call-nr.wasm (for bench/plugin-call.mjs)
 #   guests/echo-c.c         -> echo-c-realloc.wasm (exports cabi_realloc), echo-c-buffers.wasm (does not)
 set -euo pipefail
@@ -19,6 +20,7 @@ sed 's/(export "cabi_realloc") //' kv-guest.wat > "$tmp/kv-guest-nr.wat"
 wat2wasm "$tmp/kv-guest-nr.wat" -o kv-guest-nr.wasm
 wat2wasm res.wat -o res.wasm
 wat2wasm command.wat -o command.wasm
+wat2wasm bad-store.wat -o bad-store.wasm
 wat2wasm bench-call.wat -o bench-call.wasm
 sed 's/(export "cabi_realloc") //' bench-call.wat > "$tmp/bench-call-nr.wat"
 wat2wasm "$tmp/bench-call-nr.wat" -o bench-call-nr.wasm
