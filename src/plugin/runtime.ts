@@ -406,37 +406,45 @@ class Runtime implements AbiHost, GuestResourceOwner {
     }
   }
 
-  /** A call from the host into a guest export. */
-  callExport(plan: ExportPlan, fn: (...a: unknown[]) => unknown, post: ((...a: unknown[]) => unknown) | undefined, args: unknown[]): unknown {
-    this.usable(plan.label);
+  /** Lowers the arguments of an export call; on failure releases what was lowered (and poisons on a guest fault). */
+  private beginExport(plan: ExportPlan, args: unknown[]): { cx: CallContext; core: unknown[] } {
     const mem = this.mem;
     mem.refresh();
     const cx = new CallContext(this, mem, plan.label);
-    let core: unknown[];
     try {
-      core = plan.lowerArgs(cx, args);
+      return { cx, core: plan.lowerArgs(cx, args) };
     } catch (e) {
       if (cx.borrows !== null) this.endBorrows(cx);
       if (cx.buffers !== null) for (const h of cx.buffers) this.buffers.drop(h);
       if (!(e instanceof TypeError)) this.poison(e);
       throw e;
     }
+  }
+
+  /** Lifts an export's result, checks the borrows it was lent were dropped, and calls its post-return. */
+  private finishExport(plan: ExportPlan, cx: CallContext, post: ((...a: unknown[]) => unknown) | undefined, ret: unknown): unknown {
+    this.mem.refresh();
+    const value = plan.liftResult(cx, ret);
+    if (cx.borrows !== null) {
+      const left = this.endBorrows(cx);
+      if (left.length > 0) {
+        throw new Trap(`${plan.label}: the guest returned without dropping the borrowed handle${left.length > 1 ? 's' : ''} ${left.join(', ')} it was given (a borrow must be dropped before the call returns)`);
+      }
+    }
+    if (post !== undefined) {
+      if (plan.coreResults.length > 0) post(ret);
+      else post();
+      this.mem.refresh();
+    }
+    return value;
+  }
+
+  /** A call from the host into a guest export. */
+  callExport(plan: ExportPlan, fn: (...a: unknown[]) => unknown, post: ((...a: unknown[]) => unknown) | undefined, args: unknown[]): unknown {
+    this.usable(plan.label);
+    const { cx, core } = this.beginExport(plan, args);
     try {
-      const ret = fn(...core);
-      mem.refresh();
-      const value = plan.liftResult(cx, ret);
-      if (cx.borrows !== null) {
-        const left = this.endBorrows(cx);
-        if (left.length > 0) {
-          throw new Trap(`${plan.label}: the guest returned without dropping the borrowed handle${left.length > 1 ? 's' : ''} ${left.join(', ')} it was given (a borrow must be dropped before the call returns)`);
-        }
-      }
-      if (post !== undefined) {
-        if (plan.coreResults.length > 0) post(ret);
-        else post();
-        mem.refresh();
-      }
-      return value;
+      return this.finishExport(plan, cx, post, fn(...core));
     } catch (e) {
       if (cx.borrows !== null) this.endBorrows(cx);
       this.poison(e);
@@ -448,36 +456,12 @@ class Runtime implements AbiHost, GuestResourceOwner {
   async callExportAsync(plan: ExportPlan, fn: (...a: unknown[]) => Promise<unknown>, post: ((...a: unknown[]) => unknown) | undefined, args: unknown[]): Promise<unknown> {
     this.usable(plan.label);
     if (this.busy) throw new ConfigError(`${plan.label}: another call into this guest is still in progress; await it before calling the guest again`);
-    const mem = this.mem;
-    mem.refresh();
-    const cx = new CallContext(this, mem, plan.label);
-    let core: unknown[];
-    try {
-      core = plan.lowerArgs(cx, args);
-    } catch (e) {
-      if (cx.borrows !== null) this.endBorrows(cx);
-      if (cx.buffers !== null) for (const h of cx.buffers) this.buffers.drop(h);
-      if (!(e instanceof TypeError)) this.poison(e);
-      throw e;
-    }
+    const { cx, core } = this.beginExport(plan, args);
     this.busy = true;
     try {
       const ret = await fn(...core);
       this.usable(plan.label);
-      mem.refresh();
-      const value = plan.liftResult(cx, ret);
-      if (cx.borrows !== null) {
-        const left = this.endBorrows(cx);
-        if (left.length > 0) {
-          throw new Trap(`${plan.label}: the guest returned without dropping the borrowed handle${left.length > 1 ? 's' : ''} ${left.join(', ')} it was given (a borrow must be dropped before the call returns)`);
-        }
-      }
-      if (post !== undefined) {
-        if (plan.coreResults.length > 0) post(ret);
-        else post();
-        mem.refresh();
-      }
-      return value;
+      return this.finishExport(plan, cx, post, ret);
     } catch (e) {
       if (cx.borrows !== null) this.endBorrows(cx);
       this.poison(e);

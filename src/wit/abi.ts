@@ -984,41 +984,50 @@ function paramNames(fn: FunctionDef): string[] {
   return fn.params.map((p) => p.name);
 }
 
+/** What both plans derive from a WIT function once: the parameters' shape and the result's codec. */
+abstract class Plan {
+  protected readonly params: Shape;
+  protected readonly result: Codec | null;
+  /** True when the result does not fit in one flat value and goes through a return area. */
+  protected readonly retptr: boolean;
+
+  constructor(
+    /** The WIT function. */
+    readonly fn: FunctionDef,
+    /** The name used in messages. */
+    readonly label: string,
+  ) {
+    this.params = shapeOf(fn.params.map((p) => p.type), paramNames(fn), MAX_FLAT_PARAMS);
+    this.result = fn.result === null ? null : codecOf(fn.result);
+    this.retptr = (this.result?.flat.length ?? 0) > MAX_FLAT_RESULTS;
+  }
+}
+
 /**
  * The import side (the guest calls, the host implements): lifts the core arguments the guest
  * passed into JS values and lowers the implementation's result into the guest. Built once per
  * function at link time.
  */
-export class ImportPlan {
+export class ImportPlan extends Plan {
   /** The core parameter types of the import (including the spill pointer and return pointer). */
   readonly coreParams: readonly CoreType[];
   /** The core result types (none, or one). */
   readonly coreResults: readonly CoreType[];
-  readonly #params: Shape;
-  readonly #result: Codec | null;
-  readonly #retptr: boolean;
   readonly #retIndex: number;
 
-  constructor(
-    /** The WIT function. */
-    readonly fn: FunctionDef,
-    /** The name used in messages: `module#name` of the import. */
-    readonly label: string,
-  ) {
-    this.#params = shapeOf(fn.params.map((p) => p.type), paramNames(fn), MAX_FLAT_PARAMS);
-    this.#result = fn.result === null ? null : codecOf(fn.result);
-    const rflat = this.#result?.flat ?? [];
-    this.#retptr = rflat.length > MAX_FLAT_RESULTS;
-    const params: CoreType[] = this.#params.spilled ? ['i32'] : [...this.#params.flat];
+  /** `label` is `module#name` of the import. */
+  constructor(fn: FunctionDef, label: string) {
+    super(fn, label);
+    const params: CoreType[] = this.params.spilled ? ['i32'] : [...this.params.flat];
     this.#retIndex = params.length;
-    if (this.#retptr) params.push('i32');
+    if (this.retptr) params.push('i32');
     this.coreParams = params;
-    this.coreResults = this.#retptr ? [] : rflat;
+    this.coreResults = this.retptr ? [] : (this.result?.flat ?? []);
   }
 
   /** Lifts the guest's core arguments into the JS arguments of the implementation. Traps on a bad value. */
   liftArgs(cx: CallContext, core: Flat): unknown[] {
-    const shape = this.#params;
+    const shape = this.params;
     const n = shape.codecs.length;
     const out = new Array<unknown>(n);
     let k = n;
@@ -1040,8 +1049,8 @@ export class ImportPlan {
     }
     // The return pointer is checked before the implementation runs (memory only grows, so it
     // stays valid): a call that is bound to trap should not have side effects first.
-    if (this.#retptr) {
-      const c = this.#result!;
+    if (this.retptr) {
+      const c = this.result!;
       try {
         checkArea(cx, (core[this.#retIndex] as number) >>> 0, c.size, c.align, 'the return pointer');
       } catch (e) {
@@ -1057,10 +1066,10 @@ export class ImportPlan {
    * cause is a TypeError; a bad return pointer (or allocation) is the guest's: a Trap.
    */
   lowerResult(cx: CallContext, value: unknown, core: Flat): unknown {
-    const c = this.#result;
+    const c = this.result;
     if (c === null) return undefined;
     try {
-      if (this.#retptr) {
+      if (this.retptr) {
         const p = (core[this.#retIndex] as number) >>> 0;
         checkArea(cx, p, c.size, c.align, 'the return pointer');
         c.store(cx, cx.mem, p, value);
@@ -1083,32 +1092,22 @@ export class ImportPlan {
  * The export side (the host calls, the guest implements): lowers the JS arguments into the
  * guest and lifts the guest's result. Built once per function at link time.
  */
-export class ExportPlan {
+export class ExportPlan extends Plan {
   /** The core parameter types of the export (one i32 when the parameters are spilled). */
   readonly coreParams: readonly CoreType[];
   /** The core result types (one i32 pointing at the return area when they are spilled). */
   readonly coreResults: readonly CoreType[];
-  readonly #params: Shape;
-  readonly #result: Codec | null;
-  readonly #retptr: boolean;
 
-  constructor(
-    /** The WIT function. */
-    readonly fn: FunctionDef,
-    /** The core export name, also used in messages. */
-    readonly label: string,
-  ) {
-    this.#params = shapeOf(fn.params.map((p) => p.type), paramNames(fn), MAX_FLAT_PARAMS);
-    this.#result = fn.result === null ? null : codecOf(fn.result);
-    const rflat = this.#result?.flat ?? [];
-    this.#retptr = rflat.length > MAX_FLAT_RESULTS;
-    this.coreParams = this.#params.spilled ? ['i32'] : [...this.#params.flat];
-    this.coreResults = this.#retptr ? ['i32'] : rflat;
+  /** `label` is the core export name. */
+  constructor(fn: FunctionDef, label: string) {
+    super(fn, label);
+    this.coreParams = this.params.spilled ? ['i32'] : [...this.params.flat];
+    this.coreResults = this.retptr ? ['i32'] : (this.result?.flat ?? []);
   }
 
   /** Number of JS arguments. */
   get arity(): number {
-    return this.#params.codecs.length;
+    return this.params.codecs.length;
   }
 
   /**
@@ -1116,7 +1115,7 @@ export class ExportPlan {
    * TypeError; a guest failure on the way (its cabi_realloc returning garbage) a Trap.
    */
   lowerArgs(cx: CallContext, args: readonly unknown[]): unknown[] {
-    const shape = this.#params;
+    const shape = this.params;
     const n = shape.codecs.length;
     if (args.length !== n) throw new TypeError(`${this.label} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
     let k = n;
@@ -1145,10 +1144,10 @@ export class ExportPlan {
 
   /** Lifts the guest's core result (a value, or a pointer to its return area). Traps on a bad value. */
   liftResult(cx: CallContext, ret: unknown): unknown {
-    const c = this.#result;
+    const c = this.result;
     if (c === null) return undefined;
     try {
-      if (this.#retptr) {
+      if (this.retptr) {
         const p = (ret as number) >>> 0;
         checkArea(cx, p, c.size, c.align, 'the return area at');
         return c.load(cx, p);
