@@ -24,6 +24,26 @@ const THIS_THREAD = (Math.floor(Math.random() * 0x7ffffffe) + 1) | 0;
 type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 
+/**
+ * Resolves once `i32[index]` may differ from `seen` (or `timeoutMs` passed), without blocking
+ * the thread: Atomics.waitAsync where the platform has it, a 4 ms timer elsewhere. Callers
+ * re-check. While it waits, a long timer keeps a Node event loop alive (waitAsync alone does not).
+ */
+export async function waitForChange(i32: Int32Array, index: number, seen: number, timeoutMs = Infinity): Promise<void> {
+  if (waitAsync === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(4, timeoutMs)));
+    return;
+  }
+  const r = waitAsync(i32, index, seen, timeoutMs === Infinity ? undefined : Math.max(1, Math.ceil(timeoutMs)));
+  if (!r.async) return;
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  try {
+    await r.value;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
 /** Default ring size: 64 KiB, as a Linux pipe. */
 export const DEFAULT_PIPE_CAPACITY = 65536;
 
@@ -108,27 +128,12 @@ class Ring {
     Atomics.store(this.i32, SERVED_BY, THIS_THREAD);
   }
 
-  /**
-   * Resolves once `ready()` holds, without blocking the thread: Atomics.waitAsync
-   * on SEQ where the platform has it (a timer polling every 4 ms elsewhere).
-   * While it waits, a long timer keeps a Node event loop alive (waitAsync alone does not).
-   */
+  /** Resolves once `ready()` holds, without blocking the thread (see {@link waitForChange}). */
   async whenReady(ready: () => boolean, timeoutMs = Infinity): Promise<void> {
     for (;;) {
       const seen = Atomics.load(this.i32, SEQ);
       if (ready()) return;
-      if (waitAsync === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, 4));
-        continue;
-      }
-      const r = waitAsync(this.i32, SEQ, seen, timeoutMs === Infinity ? undefined : Math.max(1, Math.ceil(timeoutMs)));
-      if (!r.async) continue;
-      const keepAlive = setInterval(() => {}, 1 << 30);
-      try {
-        await r.value;
-      } finally {
-        clearInterval(keepAlive);
-      }
+      await waitForChange(this.i32, SEQ, seen, timeoutMs);
     }
   }
 }
@@ -151,48 +156,99 @@ export function createPipe(capacity = DEFAULT_PIPE_CAPACITY): { reader: PipeRead
   return { reader: new PipeReader({ buffer }), writer: new PipeWriter({ buffer }) };
 }
 
-/** The reading end of a pipe. Reads block until data arrives or the writer closes (then 0: end of stream). */
-export class PipeReader extends StreamHandle {
-  override readonly kind = 'pipe-reader';
-  readonly readable = true;
-  readonly writable = false;
-  readonly #ring: Ring;
+/** What the two ends of a pipe share: the ring, which holder of its end this object is, waits. */
+abstract class PipeEnd extends StreamHandle {
+  protected readonly ring: Ring;
   readonly #holder: number;
 
-  /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeReader.share} in another thread). */
-  constructor(shared: PipeShared) {
+  constructor(
+    shared: PipeShared,
+    /** The header slot of this end's holders mask. */
+    private readonly holders: number,
+    /** The header slot set when the last holder closes. */
+    private readonly closedFlag: number,
+    /** The direction this end waits for. */
+    private readonly direction: 'read' | 'write',
+  ) {
     super();
-    this.#ring = new Ring(shared.buffer);
+    this.ring = new Ring(shared.buffer);
     this.#holder = shared.holder ?? 0;
   }
+
+  /** True when an operation in this end's direction would not block. */
+  protected abstract ready(): boolean;
 
   /**
    * The shared state, to `postMessage` to another thread. By default the end is
    * *moved*: the receiver is the same holder as this object, and closing either
    * closes the end (stop using it here). With `keep: true` the receiver becomes
-   * a holder of its own, and the end closes (the writer gets EPIPE) only when
-   * every holder has closed, as for a pipe fd inherited by two processes.
+   * a holder of its own, and the end closes (EOF for the reader, EPIPE for the
+   * writer) only when every holder has closed, as for a pipe fd inherited by two processes.
    */
   share(options: { keep?: boolean } = {}): PipeShared {
-    const holder = options.keep === true ? addHolder(this.#ring.i32, READER_HOLDERS) : this.#holder;
-    return { buffer: this.#ring.buffer, holder };
+    const holder = options.keep === true ? addHolder(this.ring.i32, this.holders) : this.#holder;
+    return { buffer: this.ring.buffer, holder };
+  }
+
+  /** Resolves when this end's operation would not block, or this end is closed, without blocking the thread. */
+  override whenReady(): Promise<void> {
+    return this.ring.whenReady(() => this.disposed || this.ready());
+  }
+
+  /**
+   * @internal For adapters that serve the other end from this thread's event loop
+   * (a Node or Web stream pump): a wait in this thread that could only end by that
+   * event loop running fails with `would-block` instead of waiting forever.
+   */
+  markServedHere(): void {
+    this.ring.markServedHere();
+  }
+
+  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
+    return kind === this.direction && this.ring.waitFor(() => this.ready(), timeoutMs);
+  }
+
+  /** Marks the end closed for the other side. */
+  protected closeEnd(): void {
+    Atomics.store(this.ring.i32, this.closedFlag, 1);
+    this.ring.bump();
+  }
+
+  protected override dispose(): void {
+    if (dropHolder(this.ring.i32, this.holders, this.#holder)) this.closeEnd();
+  }
+}
+
+/** The reading end of a pipe. Reads block until data arrives or the writer closes (then 0: end of stream). */
+export class PipeReader extends PipeEnd {
+  override readonly kind = 'pipe-reader';
+  readonly readable = true;
+  readonly writable = false;
+
+  /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeReader.share} in another thread). */
+  constructor(shared: PipeShared) {
+    super(shared, READER_HOLDERS, READER_CLOSED, 'read');
+  }
+
+  protected ready(): boolean {
+    return this.readReady();
   }
 
   override readableBytes(): number {
-    return this.#ring.used;
+    return this.ring.used;
   }
 
   override readReady(): boolean {
-    return this.#ring.used > 0 || Atomics.load(this.#ring.i32, WRITER_CLOSED) === 1;
+    return this.ring.used > 0 || Atomics.load(this.ring.i32, WRITER_CLOSED) === 1;
   }
 
   /** True once the writer has closed (what is still in the pipe can be read). */
   override hungUp(): boolean {
-    return Atomics.load(this.#ring.i32, WRITER_CLOSED) === 1;
+    return Atomics.load(this.ring.i32, WRITER_CLOSED) === 1;
   }
 
   override read(into: Uint8Array): number {
-    const r = this.#ring;
+    const r = this.ring;
     for (;;) {
       const seen = Atomics.load(r.i32, SEQ);
       const used = r.used;
@@ -215,58 +271,29 @@ export class PipeReader extends StreamHandle {
     }
   }
 
-  /** Resolves when a read would not block (data, end of stream or an error) or this end is closed, without blocking the thread. */
-  override whenReady(): Promise<void> {
-    return this.#ring.whenReady(() => this.disposed || this.readReady());
-  }
-
-  /**
-   * @internal For adapters that write into this pipe from this thread's event loop
-   * (a Node or Web stream pump): a wait in this thread that could only end by that
-   * event loop running fails with `would-block` instead of waiting forever.
-   */
-  markServedHere(): void {
-    this.#ring.markServedHere();
-  }
-
-  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
-    return kind === 'read' && this.#ring.waitFor(() => this.readReady(), timeoutMs);
-  }
-
-  protected override dispose(): void {
-    if (!dropHolder(this.#ring.i32, READER_HOLDERS, this.#holder)) return;
-    Atomics.store(this.#ring.i32, READER_CLOSED, 1);
-    this.#ring.bump();
-  }
 }
 
 /** The writing end of a pipe. Writes block while the pipe is full; with the reader gone they fail with `pipe` (EPIPE). */
-export class PipeWriter extends StreamHandle {
+export class PipeWriter extends PipeEnd {
   override readonly kind = 'pipe-writer';
   readonly readable = false;
   readonly writable = true;
-  readonly #ring: Ring;
-  readonly #holder: number;
 
   /** Attaches to a pipe's shared state (from {@link createPipe} or {@link PipeWriter.share} in another thread). */
   constructor(shared: PipeShared) {
-    super();
-    this.#ring = new Ring(shared.buffer);
-    this.#holder = shared.holder ?? 0;
+    super(shared, WRITER_HOLDERS, WRITER_CLOSED, 'write');
   }
 
-  /** The shared state, to `postMessage` to another thread: moved, or with `keep: true` held by both (see {@link PipeReader.share}). */
-  share(options: { keep?: boolean } = {}): PipeShared {
-    const holder = options.keep === true ? addHolder(this.#ring.i32, WRITER_HOLDERS) : this.#holder;
-    return { buffer: this.#ring.buffer, holder };
+  protected ready(): boolean {
+    return this.writeReady();
   }
 
   override writeReady(): boolean {
-    return this.#ring.used < this.#ring.capacity || Atomics.load(this.#ring.i32, READER_CLOSED) === 1;
+    return this.ring.used < this.ring.capacity || Atomics.load(this.ring.i32, READER_CLOSED) === 1;
   }
 
   override write(data: Uint8Array): number {
-    const r = this.#ring;
+    const r = this.ring;
     let done = 0;
     while (done < data.length) {
       const seen = Atomics.load(r.i32, SEQ);
@@ -294,21 +321,7 @@ export class PipeWriter extends StreamHandle {
   }
 
   override hungUp(): boolean {
-    return Atomics.load(this.#ring.i32, READER_CLOSED) === 1;
-  }
-
-  /** Resolves when a write would not block (space, or the reader gone) or this end is closed, without blocking the thread. */
-  override whenReady(): Promise<void> {
-    return this.#ring.whenReady(() => this.disposed || this.writeReady());
-  }
-
-  /** @internal The writer's side of {@link PipeReader.markServedHere}: the reader is drained by this thread's event loop. */
-  markServedHere(): void {
-    this.#ring.markServedHere();
-  }
-
-  override waitReady(kind: 'read' | 'write', timeoutMs: number): boolean {
-    return kind === 'write' && this.#ring.waitFor(() => this.writeReady(), timeoutMs);
+    return Atomics.load(this.ring.i32, READER_CLOSED) === 1;
   }
 
   /**
@@ -316,17 +329,12 @@ export class PipeWriter extends StreamHandle {
    * what was written, then `io` (EIO) instead of end of stream.
    */
   abort(): void {
-    Atomics.store(this.#ring.i32, FAILED, 1);
+    Atomics.store(this.ring.i32, FAILED, 1);
     this.end();
   }
 
   /** Closes the writing end now (the reader then sees end of stream), whatever holds references to it. */
   end(): void {
-    Atomics.store(this.#ring.i32, WRITER_CLOSED, 1);
-    this.#ring.bump();
-  }
-
-  protected override dispose(): void {
-    if (dropHolder(this.#ring.i32, WRITER_HOLDERS, this.#holder)) this.end();
+    this.closeEnd();
   }
 }

@@ -8,6 +8,7 @@ import { ConfigError, fail } from '../errors.js';
 import { ChannelEnd, type ChannelShared } from '../io/channel.js';
 import { ChannelSocket, SocketListener, type SocketHandle } from '../io/socket.js';
 import { Suspend, canSuspend } from '../io/suspend.js';
+import { waitForChange } from '../io/pipe.js';
 import { pipeFromReadable, pipeToWritable } from './node-streams.js';
 
 /** What moves to the guest's thread to give it a listener. */
@@ -133,25 +134,14 @@ export class PortListener extends SocketListener {
       if (next !== undefined) return new ChannelSocket(new ChannelEnd(next)).retain();
       if (this.nonblocking) fail('would-block', 'no connection is waiting');
       // Under JSPI (the listener's server on this very thread) the guest is suspended instead.
-      if (canSuspend()) throw new Suspend(this.#changed(seen));
+      if (canSuspend()) throw new Suspend(waitForChange(this.#counter, 0, seen));
       Atomics.wait(this.#counter, 0, seen);
-    }
-  }
-
-  async #changed(seen: number): Promise<void> {
-    const r = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string } }).waitAsync(this.#counter, 0, seen);
-    if (!r.async) return;
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    try {
-      await r.value;
-    } finally {
-      clearInterval(keepAlive);
     }
   }
 
   override whenReady(): Promise<void> {
     const seen = Atomics.load(this.#counter, 0);
-    return this.readReady() ? Promise.resolve() : this.#changed(seen);
+    return this.readReady() ? Promise.resolve() : waitForChange(this.#counter, 0, seen);
   }
 
   protected override dispose(): void {
