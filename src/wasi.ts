@@ -329,18 +329,23 @@ export class Wasi {
    * `WebAssembly.RuntimeError` (or a {@link Trap} for a host-side failure).
    */
   start(instance: WebAssembly.Instance): number {
-    this.#bind(instance);
-    const start = instance.exports['_start'];
-    if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
+    const start = this.#startFunction(instance);
     try {
-      (start as () => void)();
+      start();
       return 0;
     } catch (e) {
-      if (e instanceof ProcExit) return e.exitCode;
-      throw e;
+      return exitCodeOf(e);
     } finally {
       this.#flush();
     }
+  }
+
+  /** Binds the instance and returns its `_start`. */
+  #startFunction(instance: WebAssembly.Instance): () => void {
+    this.#bind(instance);
+    const start = instance.exports['_start'];
+    if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
+    return start as () => void;
   }
 
   /**
@@ -349,15 +354,12 @@ export class Wasi {
    * the guest is over and this thread's event loop runs while it waits.
    */
   async startAsync(instance: WebAssembly.Instance): Promise<number> {
-    this.#bind(instance);
-    const start = instance.exports['_start'];
-    if (typeof start !== 'function') throw new ModuleError('the module has no "_start" export; is it a reactor? use initialize()');
+    const start = promisingExport(this.#startFunction(instance));
     try {
-      await promisingExport(start as () => void)();
+      await start();
       return 0;
     } catch (e) {
-      if (e instanceof ProcExit) return e.exitCode;
-      throw e;
+      return exitCodeOf(e);
     } finally {
       this.#flush();
     }
@@ -385,12 +387,16 @@ export class Wasi {
    * {@link ModuleError} listing every import nothing provides.
    */
   async run(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, extraImports: WebAssembly.Imports = {}): Promise<RunResult> {
+    return this.#runWith(module, { ...extraImports, ...this.getImportObject() }, (instance) => this.start(instance));
+  }
+
+  /** Compiles, checks the imports, instantiates, runs `start`, and closes the instance whatever happens. */
+  async #runWith(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, imports: WebAssembly.Imports, start: (instance: WebAssembly.Instance) => number | Promise<number>): Promise<RunResult> {
     const compiled = module instanceof WebAssembly.Module ? module : await compile(module);
-    const imports: WebAssembly.Imports = { ...extraImports, ...this.getImportObject() };
     checkImports(compiled, imports);
     const instance = await WebAssembly.instantiate(compiled, imports);
     try {
-      const exitCode = this.start(instance);
+      const exitCode = await start(instance);
       return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
     } finally {
       // The guest is over, whether it returned, exited or trapped: release what it held.
@@ -407,16 +413,7 @@ export class Wasi {
   async runAsync(module: WebAssembly.Module | ArrayBufferView | ArrayBuffer, extraImports: WebAssembly.Imports = {}, options: { blocking?: BlockingChoice } = {}): Promise<RunResult> {
     const strategy = chooseStrategy(options.blocking ?? 'auto', { workers: false });
     if (strategy !== 'jspi') return this.run(module, extraImports);
-    const compiled = module instanceof WebAssembly.Module ? module : await compile(module);
-    const imports = { ...extraImports, ...this.getSuspendingImportObject() } as WebAssembly.Imports;
-    checkImports(compiled, imports);
-    const instance = await WebAssembly.instantiate(compiled, imports);
-    try {
-      const exitCode = await this.startAsync(instance);
-      return { exitCode, stdout: this.output(1), stderr: this.output(2), instance };
-    } finally {
-      this.close();
-    }
+    return this.#runWith(module, { ...extraImports, ...this.getSuspendingImportObject() } as WebAssembly.Imports, (instance) => this.startAsync(instance));
   }
 
   /**
@@ -429,6 +426,12 @@ export class Wasi {
     abandoned.unregister(this);
     this.fds.clear();
   }
+}
+
+/** The exit code a guest ended with: its `proc_exit` code; anything else (a trap) is rethrown. */
+function exitCodeOf(e: unknown): number {
+  if (e instanceof ProcExit) return e.exitCode;
+  throw e;
 }
 
 /** Compiles wasm bytes, turning a compile error into a {@link ModuleError}. */

@@ -25,18 +25,15 @@ export function canSuspend(): boolean {
   return depth > 0;
 }
 
-/** Runs `fn` (a synchronous syscall) with suspension allowed: waits inside it throw {@link Suspend}. */
-export function suspendable<T>(fn: () => T): T {
+/**
+ * Calls `fn(ctx, ...args)` (a synchronous syscall) with suspension allowed: waits inside it throw
+ * {@link Suspend}. Takes the function and its arguments apart so the hot path allocates no closure.
+ */
+export function suspendable<C, T>(fn: (ctx: C, ...args: unknown[]) => T, ctx: C, args: readonly unknown[]): T {
   depth++;
   try {
-    return fn();
+    return fn(ctx, ...args);
   } finally {
     depth--;
   }
-}
-
-/** A promise settled after `ms` milliseconds (Infinity: never), for a suspended wait with a timeout. */
-export function delay(ms: number): Promise<void> {
-  if (ms === Infinity) return new Promise(() => {});
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.ceil(ms))));
 }

@@ -38,6 +38,8 @@ export class HostFdStream extends StreamHandle {
   #probe: number | null | undefined;
   #buffered: Uint8Array = new Uint8Array(0);
   #eof = false;
+  /** What the probe reads into; `#buffered` is a view of it, and it is only read into once that is empty. */
+  #scratch: Uint8Array | undefined;
 
   #probeFd(): number | null {
     if (this.#probe !== undefined) return this.#probe;
@@ -57,7 +59,7 @@ export class HostFdStream extends StreamHandle {
     if (this.#buffered.length > 0 || this.#eof) return true;
     const probe = this.#probeFd();
     if (probe === null) return true;
-    const buf = new Uint8Array(65536);
+    const buf = (this.#scratch ??= new Uint8Array(65536));
     try {
       const n = readSync(probe, buf, 0, buf.length, null);
       if (n === 0) this.#eof = true;

@@ -179,7 +179,7 @@ export function createAsyncImports(ctx: P1Context, trace?: Tracer): { imports: R
     const call = syscalls[name] as (ctx: P1Context, ...a: unknown[]) => number;
     const attempt = (a: unknown[]): number | Promise<number> => {
       try {
-        return report(name, a, suspendable(() => call(ctx, ...a)));
+        return report(name, a, suspendable(call, ctx, a));
       } catch (e) {
         if (e instanceof Suspend) return e.until.then(() => attempt(a), () => attempt(a));
         return settle(name, a, e);
