@@ -8,12 +8,11 @@ import { OverlayBackend } from '../fs/overlay/overlay-backend.js';
 import { errnoName } from '../p1/errno.js';
 import type { Tracer } from '../p1/imports.js';
 import { compile, checkImports } from '../wasi.js';
-import { createNodeWasi } from '../node/index.js';
+import { createNodeWasi } from '../node/create.js';
 import { HostBackend } from '../node/host-backend.js';
 import { PortListener, TcpListener } from '../node/net.js';
 import { chooseStrategy } from '../bridge/strategy.js';
 import { runInWorker } from '../node/worker-runner.js';
-import { generateTypes, parseWit } from '../wit/index.js';
 import { HELP, UsageError, parseArgs, type RunCommand, type TypesCommand } from './args.js';
 
 const VERSION = '0.1.0';
@@ -109,7 +108,9 @@ async function run(cmd: RunCommand): Promise<number> {
 }
 
 /** `warden types`: WIT file -> TypeScript declarations on stdout or in --out. */
-function types(cmd: TypesCommand): number {
+async function types(cmd: TypesCommand): Promise<number> {
+  // Loaded here so that `warden run` does not load the WIT parser and generator at start-up.
+  const { generateTypes, parseWit } = await import('../wit/index.js');
   let text: string;
   try {
     text = readFileSync(cmd.file, 'utf8');
@@ -141,7 +142,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`warden ${VERSION}\n`);
       return 0;
     }
-    if (cmd.command === 'types') return types(cmd);
+    if (cmd.command === 'types') return await types(cmd);
     return await run(cmd);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ModuleError || (e instanceof WardenError && (e.code === 'ERR_WARDEN_CONFIG' || e.code === 'ERR_WARDEN_WIT'))) {
