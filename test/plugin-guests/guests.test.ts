@@ -9,6 +9,7 @@ import { repoPath } from '../paths.js';
 import { parseWit } from '../../src/wit/parse.js';
 import { ImportPlan, ExportPlan } from '../../src/wit/abi.js';
 import type { FunctionDef, InterfaceDef } from '../../src/wit/model.js';
+import { cases, dir, hostile, hostileIface } from './cases.js';
 
 // --- a minimal reader of a core module's function signatures
 
@@ -132,27 +133,6 @@ function importSig(iface: InterfaceDef, key: string): Sig | undefined {
 
 // --- hostile guests
 
-interface Case {
-  module: string;
-  export: string;
-  function: string;
-  expect: 'ok' | 'trap';
-  mustContain?: string[];
-  received?: unknown[];
-  calls?: number;
-  why: string;
-}
-interface Cases {
-  wit: string;
-  interface: string;
-  modules: Record<string, { wasm: string; source: string; world: string }>;
-  cases: Case[];
-}
-
-const dir = 'test/plugin-guests';
-const cases = JSON.parse(readFileSync(repoPath(dir, 'cases.json'), 'utf8')) as Cases;
-const hostile = parseWit(readFileSync(repoPath(dir, cases.wit), 'utf8'));
-const hostileIface = hostile.main.interfaces.get('hostile')!;
 
 test('hostile.wit: the interface is the one cases.json names, one world per module', () => {
   assert.equal(hostileIface.moduleName, cases.interface);

@@ -11,28 +11,8 @@ import { definePlugin, instantiateSync } from '../../src/plugin/index.js';
 import { parseWit } from '../../src/wit/parse.js';
 import { camelCase } from '../../src/wit/names.js';
 import { repoPath } from '../paths.js';
+import { cases as spec, dir, hostileWit as wit, hostileIface as iface, type Case } from './cases.js';
 
-interface Case {
-  module: string;
-  export: string;
-  function: string;
-  expect: 'ok' | 'trap';
-  mustContain?: string[];
-  received?: unknown[];
-  calls?: number;
-  why: string;
-}
-interface Cases {
-  wit: string;
-  interface: string;
-  modules: Record<string, { wasm: string; world: string }>;
-  cases: Case[];
-}
-
-const dir = 'test/plugin-guests';
-const spec = JSON.parse(readFileSync(repoPath(dir, 'cases.json'), 'utf8')) as Cases;
-const wit = readFileSync(repoPath(dir, spec.wit), 'utf8');
-const iface = parseWit(wit).main.interfaces.get('hostile')!;
 const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`w${i}`, i === 0]));
 
 /** What each return-* function gives (cases.json, "plugin"). */
