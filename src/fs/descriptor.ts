@@ -22,16 +22,85 @@ export interface DescriptionFlags {
 
 const noFlags = (): DescriptionFlags => ({ append: false, nonblock: false, sync: false, dsync: false, rsync: false });
 
+// A description held by several threads keeps its position and flags in shared memory:
+// Int32 slots LOCK and FLAGS (bits as FLAG_BITS), then the position as a BigInt64 at byte 8.
+const LOCK = 0;
+const FLAGS = 1;
+const POSITION = 1;
+const SHARED_BYTES = 16;
+const FLAG_BITS: Record<keyof DescriptionFlags, number> = { append: 1, nonblock: 2, sync: 4, dsync: 8, rsync: 16 };
+/** How long a lock may stay taken before a waiter assumes its holder's thread was terminated mid-call. */
+const STALE_LOCK_MS = 2000;
+
+/** The state of a description that several threads hold. */
+class ThreadState {
+  readonly i32: Int32Array;
+  readonly big: BigInt64Array;
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.i32 = new Int32Array(buffer, 0, 2);
+    this.big = new BigInt64Array(buffer, 0, 2);
+  }
+
+  /** Runs `f` while no other holder runs an operation that reads and moves the position. */
+  locked<T>(f: () => T): T {
+    const a = this.i32;
+    while (Atomics.compareExchange(a, LOCK, 0, 1) !== 0) {
+      let r: string;
+      try {
+        r = Atomics.wait(a, LOCK, 1, STALE_LOCK_MS);
+      } catch {
+        continue; // this thread may not block (a browser's main thread): the holder's call is short, spin
+      }
+      // Nobody let go for that long: the holder's thread was terminated inside a call. Take it over.
+      if (r === 'timed-out' && Atomics.compareExchange(a, LOCK, 1, 1) === 1) break;
+    }
+    try {
+      return f();
+    } finally {
+      Atomics.store(a, LOCK, 0);
+      Atomics.notify(a, LOCK, 1);
+    }
+  }
+}
+
+/** The flags of a description held by several threads: bits in shared memory. */
+class SharedFlags implements DescriptionFlags {
+  constructor(private readonly i32: Int32Array) {}
+  #get(bit: number): boolean {
+    return (Atomics.load(this.i32, FLAGS) & bit) !== 0;
+  }
+  #set(bit: number, on: boolean): void {
+    if (on) Atomics.or(this.i32, FLAGS, bit);
+    else Atomics.and(this.i32, FLAGS, ~bit);
+  }
+  get append(): boolean { return this.#get(FLAG_BITS.append); }
+  set append(v: boolean) { this.#set(FLAG_BITS.append, v); }
+  get nonblock(): boolean { return this.#get(FLAG_BITS.nonblock); }
+  set nonblock(v: boolean) { this.#set(FLAG_BITS.nonblock, v); }
+  get sync(): boolean { return this.#get(FLAG_BITS.sync); }
+  set sync(v: boolean) { this.#set(FLAG_BITS.sync, v); }
+  get dsync(): boolean { return this.#get(FLAG_BITS.dsync); }
+  set dsync(v: boolean) { this.#set(FLAG_BITS.dsync, v); }
+  get rsync(): boolean { return this.#get(FLAG_BITS.rsync); }
+  set rsync(v: boolean) { this.#set(FLAG_BITS.rsync, v); }
+}
+
 /**
  * An open regular file (or device). Two descriptions on one file have their
  * own positions and flags; closing one never affects the other; a file
  * unlinked while open stays readable through its description.
+ *
+ * A description whose file any thread of the process can open again (a host
+ * file) can be held by several threads at once
+ * ({@link FileDescription.shareWithThread}): its position and flags then live
+ * in shared memory and operations that move the position take a lock; each
+ * thread has its own `io` on the file and closes it itself.
  */
 export class FileDescription extends Resource {
   readonly kind = 'file';
-  /** The byte offset the next read or write uses (unless `append`). */
-  position = 0n;
-  readonly flags: DescriptionFlags;
+  #position = 0n;
+  #flags: DescriptionFlags;
+  #shared: ThreadState | undefined;
 
   constructor(
     /** Where the file lives (mount and node). Undefined for files served directly by the host. */
@@ -44,7 +113,7 @@ export class FileDescription extends Resource {
     readonly statFallback?: () => Stat,
   ) {
     super();
-    this.flags = {
+    this.#flags = {
       append: flags.append ?? false,
       nonblock: flags.nonblock ?? false,
       sync: flags.sync ?? false,
@@ -53,9 +122,66 @@ export class FileDescription extends Resource {
     };
   }
 
+  /**
+   * @internal The description another thread gets from `state` (see
+   * {@link FileDescription.shareWithThread}), over its own `io` on the same file.
+   */
+  static adopt(state: SharedArrayBuffer, io: FileIO, readable: boolean, writable: boolean, statFallback: () => Stat): FileDescription {
+    const d = new FileDescription(undefined, io, readable, writable, {}, statFallback);
+    d.#shared = new ThreadState(state);
+    d.#flags = new SharedFlags(d.#shared.i32);
+    return d;
+  }
+
+  /**
+   * @internal Lets other threads hold this description: moves the position and
+   * flags into shared memory (once) and returns that memory. Only for files
+   * that another thread can open again by itself (a host file).
+   */
+  shareWithThread(): SharedArrayBuffer {
+    if (this.disposed) throw new Error('cannot share a closed file description');
+    if (this.#shared === undefined) {
+      const buffer = new SharedArrayBuffer(SHARED_BYTES);
+      const state = new ThreadState(buffer);
+      let bits = 0;
+      for (const k of Object.keys(FLAG_BITS) as (keyof DescriptionFlags)[]) if (this.#flags[k]) bits |= FLAG_BITS[k];
+      state.i32[FLAGS] = bits;
+      state.big[POSITION] = BigInt.asIntN(64, this.#position);
+      this.#shared = state;
+      this.#flags = new SharedFlags(state.i32);
+    }
+    return this.#shared.buffer;
+  }
+
+  /** True once other threads may hold this description too. */
+  get threadShared(): boolean {
+    return this.#shared !== undefined;
+  }
+
+  /** The byte offset the next read or write uses (unless `append`). */
+  get position(): bigint {
+    const s = this.#shared;
+    return s === undefined ? this.#position : Atomics.load(s.big, POSITION);
+  }
+  set position(v: bigint) {
+    const s = this.#shared;
+    if (s === undefined) this.#position = v;
+    else Atomics.store(s.big, POSITION, v);
+  }
+
+  /** The fdflags of this description (shared by every fd and thread holding it). */
+  get flags(): DescriptionFlags {
+    return this.#flags;
+  }
+
   /** Reads at the position and advances it. */
   read(into: Uint8Array): number {
     if (!this.readable) fail('bad-descriptor', 'not open for reading');
+    const s = this.#shared;
+    return s === undefined ? this.#read(into) : s.locked(() => this.#read(into));
+  }
+
+  #read(into: Uint8Array): number {
     const n = this.io.read(into, this.position);
     if (!this.io.streaming) this.position += BigInt(n);
     return n;
@@ -65,12 +191,23 @@ export class FileDescription extends Resource {
   write(data: Uint8Array): number {
     if (!this.writable) fail('bad-descriptor', 'not open for writing');
     if (data.length === 0) return 0; // write(2) of nothing changes nothing, not even an append position
+    const s = this.#shared;
+    return s === undefined ? this.#write(data) : s.locked(() => this.#write(data));
+  }
+
+  #write(data: Uint8Array): number {
     // The position moves only after a successful write (a failed append leaves it where it was).
     const at = this.flags.append && !this.io.streaming ? this.io.size() : this.position;
     const n = this.io.write(data, at);
     if (!this.io.streaming) this.position = at + BigInt(n);
     if (this.flags.sync || this.flags.dsync) this.io.sync(!this.flags.sync);
     return n;
+  }
+
+  /** Bytes from the position to the end of the file (what poll reports a read could get). */
+  remaining(): bigint {
+    const left = this.io.size() - this.position;
+    return left > 0n ? left : 0n;
   }
 
   /** Reads at `offset` without moving the position. */
@@ -84,12 +221,20 @@ export class FileDescription extends Resource {
     if (!this.writable) fail('bad-descriptor', 'not open for writing');
     if (offset + BigInt(data.length) > 0x7fff_ffff_ffff_ffffn) fail('file-too-large');
     // As Linux pwrite(2) on an O_APPEND file (and wasmtime): the data goes to the end, whatever the offset.
-    if (this.flags.append && !this.io.streaming) return this.io.write(data, this.io.size());
+    if (this.flags.append && !this.io.streaming) {
+      const s = this.#shared;
+      return s === undefined ? this.io.write(data, this.io.size()) : s.locked(() => this.io.write(data, this.io.size()));
+    }
     return this.io.write(data, offset);
   }
 
   /** Moves the position; returns the new one. A resulting negative position is `invalid`. */
   seek(offset: bigint, whence: Whence): bigint {
+    const s = this.#shared;
+    return s === undefined ? this.#seek(offset, whence) : s.locked(() => this.#seek(offset, whence));
+  }
+
+  #seek(offset: bigint, whence: Whence): bigint {
     if (this.io.streaming) {
       this.position = 0n;
       return 0n;
@@ -125,13 +270,18 @@ export class FileDescription extends Resource {
     if (!this.writable) fail('bad-descriptor', 'not open for writing');
     const end = offset + len;
     if (end > 0x7fff_ffff_ffff_ffffn) fail('file-too-large');
-    if (end > this.io.size()) this.io.truncate(end);
+    const grow = (): void => {
+      if (end > this.io.size()) this.io.truncate(end);
+    };
+    const s = this.#shared;
+    if (s === undefined) grow();
+    else s.locked(grow);
   }
 
   /** Changes access/modification times. */
   setTimes(atime: TimeChange, mtime: TimeChange): void {
-    if (this.location === undefined) fail('unsupported', 'this file has no timestamps');
     if (this.io.setTimes !== undefined) this.io.setTimes(atime, mtime);
+    else if (this.location === undefined) fail('unsupported', 'this file has no timestamps');
     else this.location.mount.backend.setTimes(this.location.node, atime, mtime);
   }
 

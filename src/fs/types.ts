@@ -74,6 +74,8 @@ export interface FileIO {
    * callbacks) set this: the description then ignores its position.
    */
   readonly streaming?: boolean;
+  /** The file this one is a view of (a read-only view), for code that must reach the file beneath. */
+  readonly unwrapped?: FileIO;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { fail } from '../errors.js';
 import { StreamHandle } from './stream.js';
 import { Suspend, canSuspend } from './suspend.js';
+import { addHolder, dropHolder } from '../table/holders.js';
 
 // Layout of the shared header (Int32 slots), then the data ring.
 const WRITTEN = 0; // total bytes written, mod 2^32
@@ -57,29 +58,6 @@ export interface PipeShared {
   readonly buffer: SharedArrayBuffer;
   /** Which holder of the end this is (bit number in the holders mask); 0 if absent. */
   readonly holder?: number;
-}
-
-/** Up to 31 threads (or objects) may hold one end at once. */
-const MAX_HOLDERS = 31;
-
-/** Takes a free holder bit in `slot`; throws if all are taken. */
-function addHolder(i32: Int32Array, slot: number): number {
-  for (;;) {
-    const mask = Atomics.load(i32, slot);
-    let bit = 0;
-    while (bit < MAX_HOLDERS && (mask & (1 << bit)) !== 0) bit++;
-    if (bit === MAX_HOLDERS) throw new RangeError(`a pipe end can have at most ${MAX_HOLDERS} holders`);
-    if (Atomics.compareExchange(i32, slot, mask, mask | (1 << bit)) === mask) return bit;
-  }
-}
-
-/** Clears holder `bit` in `slot` (idempotent); returns true when no holder is left. */
-function dropHolder(i32: Int32Array, slot: number, bit: number): boolean {
-  for (;;) {
-    const mask = Atomics.load(i32, slot);
-    const next = mask & ~(1 << bit);
-    if (Atomics.compareExchange(i32, slot, mask, next) === mask) return next === 0;
-  }
 }
 
 class Ring {
@@ -186,7 +164,7 @@ abstract class PipeEnd extends StreamHandle {
    * writer) only when every holder has closed, as for a pipe fd inherited by two processes.
    */
   share(options: { keep?: boolean } = {}): PipeShared {
-    const holder = options.keep === true ? addHolder(this.ring.i32, this.holders) : this.#holder;
+    const holder = options.keep === true ? addHolder(this.ring.i32, this.holders, 'a pipe end') : this.#holder;
     return { buffer: this.ring.buffer, holder };
   }
 

@@ -99,6 +99,17 @@ export interface HostBackendOptions {
    * (least recently used ones are closed beyond it). Default 64.
    */
   maxOpenDirs?: number;
+  /**
+   * @internal Close the backend once no open directory description pins any of
+   * its directories any more (for a backend made for one adopted directory).
+   */
+  closeWhenUnpinned?: boolean;
+}
+
+/** @internal A host directory already open: a descriptor the backend takes over, and its path (for messages). */
+export interface OpenHostDir {
+  fd: number;
+  path: string;
 }
 
 /**
@@ -124,19 +135,33 @@ export class HostBackend implements Backend<HostNode> {
   /** Descriptors of directories that open descriptions hold: never evicted while held. */
   readonly #pinned = new Map<string, { fd: number; holders: number }>();
   #closed = false;
+  /** Pins held (of any directory, the root's included), when closing with the last one. */
+  #pins = 0;
+  readonly #closeWhenUnpinned: boolean;
 
-  /** @param root an existing host directory; symlinks in this path itself are resolved once, here. */
-  constructor(root: string, options: HostBackendOptions = {}) {
+  /**
+   * @param root an existing host directory; symlinks in this path itself are
+   * resolved once, here. (Internally also an already open directory, whose
+   * descriptor the backend then owns.)
+   */
+  constructor(root: string | OpenHostDir, options: HostBackendOptions = {}) {
     let real: string;
-    try {
-      real = fs.realpathSync(root);
-    } catch {
-      throw new ConfigError(`host directory "${root}" does not exist`);
+    if (typeof root === 'string') {
+      try {
+        real = fs.realpathSync(root);
+      } catch {
+        throw new ConfigError(`host directory "${root}" does not exist`);
+      }
+      const st = fs.statSync(real, { bigint: true });
+      if (!st.isDirectory()) throw new ConfigError(`"${root}" is not a directory`);
+      this.#rootFd = fs.openSync(real, C.O_RDONLY | C.O_DIRECTORY);
+    } else {
+      real = root.path;
+      this.#rootFd = root.fd;
     }
-    const st = fs.statSync(real, { bigint: true });
-    if (!st.isDirectory()) throw new ConfigError(`"${root}" is not a directory`);
-    this.#rootFd = fs.openSync(real, C.O_RDONLY | C.O_DIRECTORY);
+    this.#closeWhenUnpinned = options.closeWhenUnpinned ?? false;
     const opened = fs.fstatSync(this.#rootFd, { bigint: true });
+    if (!opened.isDirectory()) throw new ConfigError(`"${real}" is not a directory`);
     this.#root = { parent: undefined, name: '', path: real, key: keyOf(opened), type: 'directory' };
     this.#fdRelative = hasProcFd();
     this.#maxOpenDirs = Math.max(1, options.maxOpenDirs ?? 64);
@@ -175,6 +200,21 @@ export class HostBackend implements Backend<HostNode> {
    * that directory even if it is renamed, removed or replaced by name.
    */
   pin(dir: HostNode): () => void {
+    if (this.#closeWhenUnpinned) {
+      this.#pins++;
+      const unpin = this.#pinDir(dir);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        unpin();
+        if (--this.#pins === 0) this.close();
+      };
+    }
+    return this.#pinDir(dir);
+  }
+
+  #pinDir(dir: HostNode): () => void {
     if (dir.parent === undefined || dir.type !== 'directory') return () => {};
     const key = dir.key;
     let p = this.#pinned.get(key);
@@ -194,6 +234,16 @@ export class HostBackend implements Backend<HostNode> {
       this.#pinned.delete(key);
       fs.closeSync(q.fd);
     };
+  }
+
+  /**
+   * @internal The descriptor this backend reaches directory `node` through
+   * (verified to be the inode the lookup saw). It stays the backend's: valid
+   * while a description pins the directory.
+   */
+  descriptorOf(node: HostNode): number {
+    if (node.type !== 'directory') throw new FsError('not-directory');
+    return this.#dirFd(node);
   }
 
   /** A descriptor of directory `node`, verified to be the inode the lookup saw. */
@@ -345,10 +395,19 @@ export class HostBackend implements Backend<HostNode> {
   }
 }
 
-class HostFileIO implements FileIO {
-  #fd: number;
+/**
+ * @internal An open host file. Any thread of the process can use its
+ * descriptor, so another thread can hold the same open description
+ * (`FileDescription.shareWithThread`) over a `HostFileIO` of its own.
+ */
+export class HostFileIO implements FileIO {
+  readonly #fd: number;
   constructor(fd: number) {
     this.#fd = fd;
+  }
+  /** The host descriptor. */
+  get fd(): number {
+    return this.#fd;
   }
   /** fstat of the open file: what fd_filestat_get reports, even after the name was renamed or replaced. */
   stat(): NodeStat {

@@ -6,6 +6,26 @@ import type { Backend, DirEntry, FileIO, FileType, NodeStat, OpenAccess, TimeCha
 const refuse = (): never => fail('not-permitted', 'the mount is read-only');
 
 /**
+ * A read-only view of an open file: reads pass through, every change (write,
+ * truncate, times) fails with `not-permitted`. `unwrapped` is the file beneath.
+ */
+export function readOnlyIO(io: FileIO): FileIO {
+  const view: FileIO = {
+    streaming: io.streaming ?? false,
+    unwrapped: io,
+    read: (into, offset) => io.read(into, offset),
+    write: () => refuse(),
+    size: () => io.size(),
+    truncate: () => refuse(),
+    setTimes: () => refuse(),
+    sync: (dataOnly) => io.sync(dataOnly),
+    close: () => io.close(),
+  };
+  if (io.stat !== undefined) view.stat = () => io.stat!();
+  return view;
+}
+
+/**
  * Wraps a backend so that nothing can change through it. Changes fail with
  * `not-permitted` (EPERM), as wasmtime answers writes under a read-only
  * preopen; opening a file for writing fails the same way.
@@ -35,17 +55,7 @@ export class ReadOnlyBackend<N extends object> implements Backend<N> {
   }
   open(node: N, access: OpenAccess): FileIO {
     if (access.write) refuse();
-    const io = this.inner.open(node, access);
-    // Wrapped so that nothing (not even O_TRUNC on a read-only open) changes the inner file.
-    return {
-      streaming: io.streaming ?? false,
-      read: (into, offset) => io.read(into, offset),
-      write: () => refuse(),
-      size: () => io.size(),
-      truncate: () => refuse(),
-      sync: (dataOnly) => io.sync(dataOnly),
-      close: () => io.close(),
-    };
+    return readOnlyIO(this.inner.open(node, access));
   }
   pin(dir: N): () => void {
     return this.inner.pin === undefined ? () => {} : this.inner.pin(dir);

@@ -174,8 +174,7 @@ function fdEvent(ctx: P1Context, userdata: bigint, type: number, fd: number): Re
     if (r instanceof FileDescription) {
       // Regular files are always ready; for reads, nbytes is what is left to read.
       if (type === EventType.FD_READ) {
-        const left = r.io.size() - r.position;
-        ev.nbytes = left > 0n ? left : 0n;
+        ev.nbytes = r.remaining();
       }
     } else if (r instanceof StreamHandle) {
       const reading = type === EventType.FD_READ;
