@@ -6,15 +6,26 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
-import { ChannelEnd, type ChannelShared } from '../io/channel.js';
-import { TcpListener, type ListenerShared } from './net.js';
+import { ChannelEnd } from '../io/channel.js';
+import { TcpListener } from './net.js';
 import type { MessagePort } from 'node:worker_threads';
-import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
+import { PipeReader, PipeWriter } from '../io/pipe.js';
+import { DirDescription, FileDescription } from '../fs/descriptor.js';
+import type { Resource } from '../table/resource.js';
+import { adoptHandle, describeHandle, type HandleDescriptor } from './transfer.js';
 import { chooseStrategy, type BlockingChoice, type BlockingStrategy } from '../bridge/strategy.js';
 import { runJob } from './job.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
 export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd;
+
+/**
+ * An open file or directory for a guest in a worker (see {@link describeHandle}):
+ * host files and directories are opened again by the worker, which then does
+ * their I/O itself; others (in memory, overlays, callbacks) are served by this
+ * thread's event loop.
+ */
+export type WorkerFsHandle = FileDescription | DirDescription;
 
 /**
  * A standard stream of a guest in a worker: a pipe or channel end (moved to the
@@ -40,8 +51,12 @@ export interface WorkerRunOptions {
   args?: readonly string[];
   /** Environment variables, as an object or as `NAME=value` strings. Default: none. */
   env?: Readonly<Record<string, string>> | readonly string[];
-  /** Host directories to preopen, as guest path -> host directory. Default: none. */
-  preopens?: Readonly<Record<string, string | WorkerHostDir>>;
+  /**
+   * Directories to preopen, as guest path -> a host directory (opened by the
+   * worker through a confined `HostBackend`) or an open directory of this
+   * thread (`namespace.openDir(...)`, any backend). Default: none.
+   */
+  preopens?: Readonly<Record<string, string | WorkerHostDir | DirDescription>>;
   /** In-memory directories to preopen, as guest path -> initial files (relative path -> contents). Default: none. */
   memoryDirs?: Readonly<Record<string, Readonly<Record<string, string | Uint8Array>>>>;
   /** Standard input: as {@link WorkerStdio} (not `'capture'`), or fixed text or bytes. Default `'inherit'`. */
@@ -51,10 +66,11 @@ export interface WorkerRunOptions {
   /** Default `'inherit'`. */
   stderr?: WorkerStdio;
   /**
-   * Pipe or channel ends, or TCP listeners (`TcpListener.listen`), to place at
-   * chosen fds (3 or more; preopens take the numbers after them).
+   * Pipe or channel ends, open files and directories, or TCP listeners
+   * (`TcpListener.listen`), to place at chosen fds (3 or more; preopens take
+   * the numbers after them).
    */
-  fds?: Readonly<Record<number, WorkerHandle | TcpListener>>;
+  fds?: Readonly<Record<number, WorkerHandle | WorkerFsHandle | TcpListener>>;
   /** Most fds the guest may hold at once. Default 1024. */
   maxOpenFiles?: number;
   /** Aborting terminates the worker; the promise then rejects with the signal's reason. */
@@ -71,11 +87,13 @@ export interface WorkerRunResult {
   stderr: Uint8Array;
 }
 
-/** @internal A handle described for the worker: shared memory of a pipe or channel end, a host fd, or stdio content. */
+/**
+ * @internal A handle described for the guest's thread: a handle descriptor (see transfer.ts), the
+ * resource itself (when the guest runs in this thread), a host fd, or stdio content.
+ */
 export type HandleSpec =
-  | { kind: 'pipe-reader' | 'pipe-writer'; shared: PipeShared }
-  | { kind: 'channel'; shared: ChannelShared }
-  | { kind: 'listener'; shared: ListenerShared }
+  | { kind: 'handle'; descriptor: HandleDescriptor }
+  | { kind: 'local'; resource: Resource }
   | { kind: 'host-fd'; fd: number }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'capture' }
@@ -86,7 +104,7 @@ export interface WorkerJob {
   module: { path: string } | { bytes: Uint8Array } | { compiled: WebAssembly.Module };
   args: string[];
   env: string[];
-  preopens: { guest: string; host: string; readOnly: boolean }[];
+  preopens: ({ guest: string; host: string; readOnly: boolean } | { guest: string; dir: HandleSpec })[];
   memoryDirs: { guest: string; files: [string, Uint8Array][] }[];
   stdio: [HandleSpec, HandleSpec, HandleSpec];
   fds: [number, HandleSpec][];
@@ -107,31 +125,42 @@ export type WorkerOutcome = { ok: true; exitCode: number; stdout: Uint8Array; st
 
 const encoder = new TextEncoder();
 
+/** Where a job is described for: a worker (handles as descriptors) or this thread (files and directories as they are). */
+interface Target {
+  sameThread: boolean;
+  transfer: MessagePort[];
+  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
+  kept: HandleSpec[];
+}
+
+function describe(h: WorkerHandle | WorkerFsHandle | TcpListener, target: Target, keep = false): HandleSpec {
+  if (target.sameThread && (h instanceof FileDescription || h instanceof DirDescription)) return { kind: 'local', resource: h };
+  const d = describeHandle(h, { keep });
+  target.transfer.push(...d.transfer);
+  return { kind: 'handle', descriptor: d.descriptor };
+}
+
 /**
  * An end the host has not retained is moved (the guest's thread becomes its holder); one the host
  * retained is shared: the guest's thread becomes a holder of its own (`share({ keep: true })`),
  * so the end stays open here after the guest closes it, and the peer sees it closed only when
  * both have closed it.
  */
-function describeHandle(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string, kept?: HandleSpec[]): HandleSpec {
+function describeEnd(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string, target: Target): HandleSpec {
   if (h.disposed) throw new ConfigError(`${what} is a closed ${h.kind}`);
   if ((need === 'read' && !h.readable) || (need === 'write' && !h.writable)) throw new ConfigError(`${what} must be ${need === 'read' ? 'readable' : 'writable'}, got a ${h.kind}`);
-  const keep = { keep: h.refCount > 0 };
-  const spec: HandleSpec =
-    h instanceof ChannelEnd ? { kind: 'channel', shared: h.share(keep) } : h instanceof PipeReader ? { kind: 'pipe-reader', shared: h.share(keep) } : { kind: 'pipe-writer', shared: h.share(keep) };
-  if (keep.keep) kept?.push(spec);
+  const keep = h.refCount > 0;
+  const spec = describe(h, target, keep);
+  if (keep) target.kept.push(spec);
   return spec;
 }
 
 /** Drops the holds a guest's thread had on shared ends, when it died without closing them. */
 function dropHolds(specs: readonly HandleSpec[]): void {
-  for (const spec of specs) {
-    const h = spec.kind === 'channel' ? new ChannelEnd(spec.shared) : spec.kind === 'pipe-reader' ? new PipeReader(spec.shared) : spec.kind === 'pipe-writer' ? new PipeWriter(spec.shared) : undefined;
-    h?.retain().release();
-  }
+  for (const spec of specs) if (spec.kind === 'handle') adoptHandle(spec.descriptor).retain().release();
 }
 
-function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2, kept: HandleSpec[]): HandleSpec {
+function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2, target: Target): HandleSpec {
   const name = ['stdin', 'stdout', 'stderr'][fd]!;
   if (spec === undefined || spec === 'inherit') return { kind: 'host-fd', fd };
   if (spec === null) return fd === 0 ? { kind: 'bytes', bytes: new Uint8Array(0) } : { kind: 'null' };
@@ -143,7 +172,7 @@ function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 
     if (fd !== 0) throw new ConfigError(`${name} cannot be text or bytes`);
     return { kind: 'bytes', bytes: typeof spec === 'string' ? encoder.encode(spec) : spec };
   }
-  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeHandle(spec, fd === 0 ? 'read' : 'write', name, kept);
+  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeEnd(spec, fd === 0 ? 'read' : 'write', name, target);
   if (Number.isInteger(spec.hostFd) && spec.hostFd >= 0) return { kind: 'host-fd', fd: spec.hostFd };
   throw new ConfigError(`${name}: unsupported value`);
 }
@@ -166,6 +195,79 @@ function revive(r: ErrorReport): Error {
   else e = new Error(r.message);
   if (r.stack !== undefined) e.stack = `${e.name}: ${r.message}\n    (in the guest's worker)\n${r.stack.split('\n').slice(1).join('\n')}`;
   return e;
+}
+
+/** A job described for a thread, the ends it was given, and how to close them when it is over. */
+interface Described {
+  job: WorkerJob;
+  transfer: MessagePort[];
+  closeGiven: () => void;
+  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
+  kept: HandleSpec[];
+}
+
+/**
+ * Turns options into a job made of plain data, shared memory and ports (or, for a guest in this
+ * thread, files and directories as they are). Closes the given ends if it throws.
+ */
+function describeJob(options: WorkerRunOptions, sameThread = false): Described {
+  // Every handle given is the guest's from now on, also if this call fails.
+  const given = new Set<WorkerHandle | WorkerFsHandle>();
+  for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {}), ...Object.values(options.preopens ?? {})]) {
+    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof FileDescription || h instanceof DirDescription) given.add(h);
+  }
+  const closeGiven = (): void => {
+    // The guest's thread closed its copies when the guest ended; if it crashed, was terminated or never
+    // started, it did not: close them here so the peers (pumps, other guests) see end of stream or
+    // EPIPE instead of waiting forever. A host that holds a reference of its own keeps them open.
+    for (const h of given) {
+      if (!h.disposed && h.refCount === 0) h.retain().release();
+    }
+  };
+  const target: Target = { sameThread, transfer: [], kept: [] };
+  try {
+    const fds: [number, HandleSpec][] = [];
+    for (const [key, h] of Object.entries(options.fds ?? {})) {
+      const n = Number(key);
+      if (!Number.isInteger(n) || n < 3) throw new ConfigError(`extra handles go at fd 3 or above (got ${key})`);
+      if (h instanceof TcpListener || h instanceof FileDescription || h instanceof DirDescription) {
+        if (!(h instanceof TcpListener) && h.disposed) throw new ConfigError(`fd ${key} is a closed ${h.kind}`);
+        fds.push([n, describe(h, target)]);
+        continue;
+      }
+      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends, files, directories and TCP listeners can be given to a guest in a worker`);
+      fds.push([n, describeEnd(h, 'any', `fd ${key}`, target)]);
+    }
+    const preopens: WorkerJob['preopens'] = Object.entries(options.preopens ?? {}).map(([guest, d]) => {
+      if (d instanceof DirDescription) {
+        if (d.disposed) throw new ConfigError(`preopen "${guest}" is a closed directory`);
+        return { guest, dir: describe(d, target) };
+      }
+      return typeof d === 'string' ? { guest, host: d, readOnly: false } : { guest, host: d.host, readOnly: d.readOnly ?? false };
+    });
+    const env = options.env ?? {};
+    const job: WorkerJob = {
+      module: describeModule(options.module),
+      args: [...(options.args ?? [])],
+      env: Array.isArray(env) ? [...(env as readonly string[])] : Object.entries(env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+      preopens,
+      memoryDirs: Object.entries(options.memoryDirs ?? {}).map(([guest, files]) => ({
+        guest,
+        files: Object.entries(files).map(([p, c]): [string, Uint8Array] => [p, typeof c === 'string' ? encoder.encode(c) : c]),
+      })),
+      stdio: [describeStdio(options.stdin, 0, target), describeStdio(options.stdout, 1, target), describeStdio(options.stderr, 2, target)],
+      fds,
+      ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
+    };
+    if (options.signal?.aborted === true) throw options.signal.reason;
+    return { job, transfer: target.transfer, closeGiven, kept: target.kept };
+  } catch (e) {
+    // Files and directories offered are let go of once their ports close.
+    for (const p of target.transfer) p.close();
+    closeGiven();
+    dropHolds(target.kept);
+    throw e;
+  }
 }
 
 /**
@@ -194,69 +296,6 @@ function revive(r: ErrorReport): Error {
  * const { exitCode } = await runInWorker({ module: 'app.wasm', args: ['app'], stdin: pipeFromReadable(process.stdin), stdout: out });
  * ```
  */
-/** A job described for a thread, the ends it was given, and how to close them when it is over. */
-interface Described {
-  job: WorkerJob;
-  transfer: MessagePort[];
-  closeGiven: () => void;
-  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
-  kept: HandleSpec[];
-}
-
-/** Turns options into a job made of plain data and shared memory. Closes the given ends if it throws. */
-function describeJob(options: WorkerRunOptions): Described {
-  // Every pipe and channel end given is the guest's from now on, also if this call fails.
-  const given = new Set<WorkerHandle>();
-  for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {})]) {
-    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd) given.add(h);
-  }
-  const closeGiven = (): void => {
-    // The guest's thread closed its copies when the guest ended; if it crashed, was terminated or never
-    // started, it did not: close them here so the peers (pumps, other guests) see end of stream or
-    // EPIPE instead of waiting forever. A host that holds a reference of its own keeps them open.
-    for (const h of given) {
-      if (!h.disposed && h.refCount === 0) h.retain().release();
-    }
-  };
-  const transfer: MessagePort[] = [];
-  const kept: HandleSpec[] = [];
-  try {
-    const fds: [number, HandleSpec][] = [];
-    for (const [key, h] of Object.entries(options.fds ?? {})) {
-      const n = Number(key);
-      if (!Number.isInteger(n) || n < 3) throw new ConfigError(`extra handles go at fd 3 or above (got ${key})`);
-      if (h instanceof TcpListener) {
-        const shared = h.share();
-        transfer.push(shared.port);
-        fds.push([n, { kind: 'listener', shared }]);
-        continue;
-      }
-      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends and TCP listeners can be moved to a worker`);
-      fds.push([n, describeHandle(h, 'any', `fd ${key}`, kept)]);
-    }
-    const env = options.env ?? {};
-    const job: WorkerJob = {
-      module: describeModule(options.module),
-      args: [...(options.args ?? [])],
-      env: Array.isArray(env) ? [...(env as readonly string[])] : Object.entries(env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
-      preopens: Object.entries(options.preopens ?? {}).map(([guest, d]) => (typeof d === 'string' ? { guest, host: d, readOnly: false } : { guest, host: d.host, readOnly: d.readOnly ?? false })),
-      memoryDirs: Object.entries(options.memoryDirs ?? {}).map(([guest, files]) => ({
-        guest,
-        files: Object.entries(files).map(([p, c]): [string, Uint8Array] => [p, typeof c === 'string' ? encoder.encode(c) : c]),
-      })),
-      stdio: [describeStdio(options.stdin, 0, kept), describeStdio(options.stdout, 1, kept), describeStdio(options.stderr, 2, kept)],
-      fds,
-      ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
-    };
-    if (options.signal?.aborted === true) throw options.signal.reason;
-    return { job, transfer, closeGiven, kept };
-  } catch (e) {
-    closeGiven();
-    dropHolds(kept);
-    throw e;
-  }
-}
-
 export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult> {
   let described: Described;
   try {
@@ -332,7 +371,7 @@ export async function runGuest(options: GuestRunOptions): Promise<GuestRunResult
   if (strategy === 'sync' && Object.values(options.fds ?? {}).some((h) => h instanceof TcpListener)) {
     throw new ConfigError("a TCP listener needs the 'jspi' or 'worker' strategy: in this thread, blocked, its connections could never arrive");
   }
-  const { job, closeGiven } = describeJob(options);
+  const { job, closeGiven } = describeJob(options, true);
   try {
     return { ...(await runJob(job, strategy)), strategy };
   } finally {
