@@ -10,4 +10,5 @@ export { TcpListener, PortListener, type ListenerShared } from './net.js';
 export { applyOverlay, applyChanges, type ApplyResult } from './apply-overlay.js';
 export { pipeFromReadable, pipeToWritable } from './node-streams.js';
 export { createNodeWasi } from './create.js';
-export { runInWorker, runGuest, type GuestRunOptions, type GuestRunResult, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';
+export { runInWorker, runGuest, type GuestRunOptions, type GuestRunResult, type WorkerRunOptions, type WorkerRunResult, type WorkerHandle, type WorkerFsHandle, type WorkerStdio, type WorkerHostDir } from './worker-runner.js';
+export { describeHandle, adoptHandle, type HandleDescriptor, type DescribedHandle, type DescribeOptions, type TransferableHandle } from './transfer.js';

@@ -62,6 +62,13 @@ export interface DescribedHandle {
   descriptor: HandleDescriptor;
   /** What `postMessage` must transfer along with the descriptor. */
   transfer: MessagePort[];
+  /**
+   * Settles once this thread keeps nothing more for the receiver: a host file
+   * or directory once the receiver has opened its own (or its thread ended), a
+   * served one once the receiver closed it (or its thread ended). At once for
+   * pipe and channel ends and listeners.
+   */
+  done: Promise<void>;
 }
 
 /** Options of {@link describeHandle}. */
@@ -97,13 +104,14 @@ export interface DescribeOptions {
 export function describeHandle(handle: TransferableHandle, options: DescribeOptions = {}): DescribedHandle {
   if (handle instanceof TcpListener) {
     const shared = handle.share();
-    return { descriptor: { kind: 'listener', shared }, transfer: [shared.port] };
+    return { descriptor: { kind: 'listener', shared }, transfer: [shared.port], done: Promise.resolve() };
   }
   if (handle.disposed) throw new ConfigError(`cannot hand a closed ${handle.kind} to another thread`);
   const keep = { keep: options.keep === true };
-  if (handle instanceof ChannelEnd) return { descriptor: { kind: 'channel', shared: handle.share(keep) }, transfer: [] };
-  if (handle instanceof PipeReader) return { descriptor: { kind: 'pipe-reader', shared: handle.share(keep) }, transfer: [] };
-  if (handle instanceof PipeWriter) return { descriptor: { kind: 'pipe-writer', shared: handle.share(keep) }, transfer: [] };
+  const done = Promise.resolve();
+  if (handle instanceof ChannelEnd) return { descriptor: { kind: 'channel', shared: handle.share(keep) }, transfer: [], done };
+  if (handle instanceof PipeReader) return { descriptor: { kind: 'pipe-reader', shared: handle.share(keep) }, transfer: [], done };
+  if (handle instanceof PipeWriter) return { descriptor: { kind: 'pipe-writer', shared: handle.share(keep) }, transfer: [], done };
   if (handle instanceof FileDescription) return describeFile(handle);
   if (handle instanceof DirDescription) return describeDir(handle);
   throw new ConfigError(`a ${(handle as Resource).kind} cannot be handed to another thread`);
@@ -170,12 +178,17 @@ const keyOf = (st: fs.Stats): string => `${st.dev}:${st.ino}`;
  * Keeps `r` (and so its host descriptor `fd`) open until the receiver has opened its own, and
  * describes how it can. If the receiver's thread ends first, its port closes all the same.
  */
-function offer(r: FileDescription | DirDescription, fd: number): HostOpen {
+function offer(r: FileDescription | DirDescription, fd: number): { from: HostOpen; done: Promise<void> } {
   const { port1, port2 } = new MessageChannel();
   r.retain();
-  port1.once('close', () => r.release());
+  const done = new Promise<void>((resolve) => {
+    port1.once('close', () => {
+      r.release();
+      resolve();
+    });
+  });
   port1.unref();
-  return { fd, key: keyOf(fs.fstatSync(fd)), done: port2 };
+  return { from: { fd, key: keyOf(fs.fstatSync(fd)), done: port2 }, done };
 }
 
 /** Opens again, in this thread, what `from.fd` designates in the describing thread; checks it is the same file. */
@@ -214,11 +227,12 @@ function describeFile(file: FileDescription): DescribedHandle {
   const host = hostFileOf(file);
   if (host === undefined) return serve(file);
   const state = file.shareWithThread();
-  const from = offer(file, host.io.fd);
+  const { from, done } = offer(file, host.io.fd);
   const dev = file.location?.mount.dev ?? 0n;
   return {
     descriptor: { kind: 'host-file', from, state, readable: file.readable, writable: file.writable, readOnly: host.readOnly, dev },
     transfer: [from.done],
+    done,
   };
 }
 
@@ -226,8 +240,8 @@ function describeDir(dir: DirDescription): DescribedHandle {
   const host = hostMountOf(dir.location.mount);
   if (host === undefined) return serve(dir);
   const node = dir.location.node as HostNode;
-  const from = offer(dir, host.backend.descriptorOf(node));
-  return { descriptor: { kind: 'host-dir', from, path: node.path, readOnly: host.readOnly, limits: dir.limits }, transfer: [from.done] };
+  const { from, done } = offer(dir, host.backend.descriptorOf(node));
+  return { descriptor: { kind: 'host-dir', from, path: node.path, readOnly: host.readOnly, limits: dir.limits }, transfer: [from.done], done };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,13 +375,16 @@ function serve(root: FileDescription | DirDescription): DescribedHandle {
     Atomics.notify(flag, 0);
   });
   // The receiver closed its side (everything it held is closed) or its thread ended: let go of what it held.
-  port1.once('close', () => {
-    for (const d of held.values()) d.release();
-    held.clear();
+  const done = new Promise<void>((resolve) => {
+    port1.once('close', () => {
+      for (const d of held.values()) d.release();
+      held.clear();
+      resolve();
+    });
   });
   // The receiver's thread keeps the process alive while it needs this; the port must not on its own.
   port1.unref();
-  return { descriptor: { kind: 'remote', port: port2, signal, owner: threadId, root: info }, transfer: [port2] };
+  return { descriptor: { kind: 'remote', port: port2, signal, owner: threadId, root: info }, transfer: [port2], done };
 }
 
 /** A thread's side of a served handle: calls that block until the owner's thread answers. */

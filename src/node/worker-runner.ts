@@ -131,12 +131,15 @@ interface Target {
   transfer: MessagePort[];
   /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
   kept: HandleSpec[];
+  /** Settle once this thread keeps nothing more for the guest's thread (see DescribedHandle.done). */
+  done: Promise<void>[];
 }
 
 function describe(h: WorkerHandle | WorkerFsHandle | TcpListener, target: Target, keep = false): HandleSpec {
   if (target.sameThread && (h instanceof FileDescription || h instanceof DirDescription)) return { kind: 'local', resource: h };
   const d = describeHandle(h, { keep });
   target.transfer.push(...d.transfer);
+  target.done.push(d.done);
   return { kind: 'handle', descriptor: d.descriptor };
 }
 
@@ -204,6 +207,8 @@ interface Described {
   closeGiven: () => void;
   /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
   kept: HandleSpec[];
+  /** Settles once this thread keeps nothing more for the guest's files and directories. */
+  handedOver: Promise<unknown>;
 }
 
 /**
@@ -224,7 +229,7 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
       if (!h.disposed && h.refCount === 0) h.retain().release();
     }
   };
-  const target: Target = { sameThread, transfer: [], kept: [] };
+  const target: Target = { sameThread, transfer: [], kept: [], done: [] };
   try {
     const fds: [number, HandleSpec][] = [];
     for (const [key, h] of Object.entries(options.fds ?? {})) {
@@ -260,7 +265,7 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
       ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
     };
     if (options.signal?.aborted === true) throw options.signal.reason;
-    return { job, transfer: target.transfer, closeGiven, kept: target.kept };
+    return { job, transfer: target.transfer, closeGiven, kept: target.kept, handedOver: Promise.all(target.done) };
   } catch (e) {
     // Files and directories offered are let go of once their ports close.
     for (const p of target.transfer) p.close();
@@ -303,7 +308,7 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
   } catch (e) {
     return Promise.reject(e);
   }
-  const { job, transfer, closeGiven, kept } = described;
+  const { job, transfer, closeGiven, kept, handedOver } = described;
   const signal = options.signal;
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
@@ -314,11 +319,14 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      closeGiven();
-      // A worker that reported has closed its holds itself (runJob closes every fd it made).
-      if (!reported) dropHolds(kept);
-      if ('value' in outcome) resolve(outcome.value);
-      else reject(outcome.error);
+      // Files and directories handed over are let go of here once the worker has its own (or is gone).
+      void handedOver.then(() => {
+        closeGiven();
+        // A worker that reported has closed its holds itself (runJob closes every fd it made).
+        if (!reported) dropHolds(kept);
+        if ('value' in outcome) resolve(outcome.value);
+        else reject(outcome.error);
+      });
     };
     let aborted = false;
     const onAbort = (): void => {
