@@ -21,6 +21,7 @@ import type { OpenRequest } from '../fs/resolver.js';
 import type { AnyBackend, Stat, TimeChange } from '../fs/types.js';
 import { ReadOnlyBackend, readOnlyIO } from '../fs/virtual/read-only.js';
 import { ChannelEnd, type ChannelShared } from '../io/channel.js';
+import { ChannelSocket } from '../io/socket.js';
 import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
 import type { Resource } from '../table/resource.js';
 import { HostBackend, HostFileIO, type HostNode } from './host-backend.js';
@@ -28,7 +29,7 @@ import { PortListener, TcpListener, type ListenerShared } from './net.js';
 import * as fs from 'node:fs';
 
 /** A handle that can be handed to another thread with {@link describeHandle}. */
-export type TransferableHandle = PipeReader | PipeWriter | ChannelEnd | FileDescription | DirDescription | TcpListener;
+export type TransferableHandle = PipeReader | PipeWriter | ChannelEnd | ChannelSocket | FileDescription | DirDescription | TcpListener;
 
 /**
  * A handle described for another thread: post it (with the `transfer` list
@@ -38,6 +39,7 @@ export type TransferableHandle = PipeReader | PipeWriter | ChannelEnd | FileDesc
 export type HandleDescriptor =
   | { readonly kind: 'pipe-reader' | 'pipe-writer'; readonly shared: PipeShared }
   | { readonly kind: 'channel'; readonly shared: ChannelShared }
+  | { readonly kind: 'socket'; readonly shared: ChannelShared }
   | { readonly kind: 'listener'; readonly shared: ListenerShared }
   | {
       readonly kind: 'host-file';
@@ -74,7 +76,7 @@ export interface DescribedHandle {
 /** Options of {@link describeHandle}. */
 export interface DescribeOptions {
   /**
-   * Pipe and channel ends only: keep the end here too (the receiver becomes a
+   * Pipe and channel ends and sockets only: keep the end here too (the receiver becomes a
    * holder of its own) instead of moving it. Default false. Files and
    * directories are always held by both sides: release yours to move one.
    */
@@ -84,7 +86,8 @@ export interface DescribeOptions {
 /**
  * Describes `handle` for another thread of this process. The receiver calls
  * {@link adoptHandle} on what it gets and holds the same open handle:
- * - a pipe or channel end: moved (stop using it here) or, with `keep`, held by both;
+ * - a pipe or channel end, or a connected socket (an accepted connection): moved
+ *   (stop using it here) or, with `keep`, held by both;
  * - a file: one open description for both threads (one position, one set of
  *   flags; closed when the last holder closes it). Host files are read and
  *   written by the receiver itself; other files are served by this thread
@@ -110,6 +113,7 @@ export function describeHandle(handle: TransferableHandle, options: DescribeOpti
   const keep = { keep: options.keep === true };
   const done = Promise.resolve();
   if (handle instanceof ChannelEnd) return { descriptor: { kind: 'channel', shared: handle.share(keep) }, transfer: [], done };
+  if (handle instanceof ChannelSocket) return { descriptor: { kind: 'socket', shared: handle.end.share(keep) }, transfer: [], done };
   if (handle instanceof PipeReader) return { descriptor: { kind: 'pipe-reader', shared: handle.share(keep) }, transfer: [], done };
   if (handle instanceof PipeWriter) return { descriptor: { kind: 'pipe-writer', shared: handle.share(keep) }, transfer: [], done };
   if (handle instanceof FileDescription) return describeFile(handle);
@@ -129,6 +133,8 @@ export function adoptHandle(descriptor: HandleDescriptor): Resource {
       return new PipeWriter(descriptor.shared);
     case 'channel':
       return new ChannelEnd(descriptor.shared);
+    case 'socket':
+      return new ChannelSocket(new ChannelEnd(descriptor.shared));
     case 'listener':
       return new PortListener(descriptor.shared);
     case 'host-file': {

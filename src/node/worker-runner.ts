@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
 import { ChannelEnd } from '../io/channel.js';
+import { ChannelSocket } from '../io/socket.js';
 import { TcpListener } from './net.js';
 import type { MessagePort } from 'node:worker_threads';
 import { PipeReader, PipeWriter } from '../io/pipe.js';
@@ -17,7 +18,7 @@ import { chooseStrategy, type BlockingChoice, type BlockingStrategy } from '../b
 import { runJob } from './job.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
-export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd;
+export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd | ChannelSocket;
 
 /**
  * An open file or directory for a guest in a worker (see {@link describeHandle}):
@@ -175,7 +176,7 @@ function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 
     if (fd !== 0) throw new ConfigError(`${name} cannot be text or bytes`);
     return { kind: 'bytes', bytes: typeof spec === 'string' ? encoder.encode(spec) : spec };
   }
-  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd) return describeEnd(spec, fd === 0 ? 'read' : 'write', name, target);
+  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd || spec instanceof ChannelSocket) return describeEnd(spec, fd === 0 ? 'read' : 'write', name, target);
   if (Number.isInteger(spec.hostFd) && spec.hostFd >= 0) return { kind: 'host-fd', fd: spec.hostFd };
   throw new ConfigError(`${name}: unsupported value`);
 }
@@ -219,7 +220,7 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
   // Every handle given is the guest's from now on, also if this call fails.
   const given = new Set<WorkerHandle | WorkerFsHandle>();
   for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {}), ...Object.values(options.preopens ?? {})]) {
-    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof FileDescription || h instanceof DirDescription) given.add(h);
+    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof ChannelSocket || h instanceof FileDescription || h instanceof DirDescription) given.add(h);
   }
   const closeGiven = (): void => {
     // The guest's thread closed its copies when the guest ended; if it crashed, was terminated or never
@@ -240,7 +241,7 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
         fds.push([n, describe(h, target)]);
         continue;
       }
-      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd)) throw new ConfigError(`fd ${key}: only pipe and channel ends, files, directories and TCP listeners can be given to a guest in a worker`);
+      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof ChannelSocket)) throw new ConfigError(`fd ${key}: only pipe and channel ends, sockets, files, directories and TCP listeners can be given to a guest in a worker`);
       fds.push([n, describeEnd(h, 'any', `fd ${key}`, target)]);
     }
     const preopens: WorkerJob['preopens'] = Object.entries(options.preopens ?? {}).map(([guest, d]) => {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, MemoryBackend, Namespace, OverlayBackend, Trap, type DirDescription, type FileDescription } from '../../src/index.js';
+import { BytesSource, ChannelSocket, ConfigError, MemoryBackend, Namespace, OverlayBackend, Trap, type DirDescription, type FileDescription } from '../../src/index.js';
 import { HostBackend, adoptHandle, describeHandle, runInWorker } from '../../src/node/index.js';
 import { guestModule, loadManifest } from '../guests/manifest.js';
 import { repoPath } from '../paths.js';
@@ -286,4 +286,26 @@ test('what cannot cross is refused with a ConfigError naming it', () => {
   const f: FileDescription = ns.openFile('/f');
   f.retain().release();
   assert.throws(() => describeHandle(f), ConfigError, 'a closed file');
+  // A stream that lives in this thread's heap (bytes, callbacks) has no way across.
+  assert.throws(() => describeHandle(new BytesSource(new Uint8Array(1)) as never), (e: unknown) => e instanceof ConfigError && /bytes-source|cannot be handed/.test(e.message));
+});
+
+test('an accepted TCP connection handed to a guest in a worker: the guest reads from it, and closing it ends the connection', async () => {
+  const { connect } = await import('node:net');
+  const { TcpListener, PortListener } = await import('../../src/node/index.js');
+  const listener = await TcpListener.listen('127.0.0.1', 0);
+  const accepting = new PortListener(listener.share());
+  const client = connect(listener.address().port, '127.0.0.1');
+  const ended = new Promise<void>((resolve) => client.on('end', resolve).resume());
+  client.write('hello from the client');
+  await accepting.whenReady();
+  const socket = accepting.accept();
+  // read-once.wasm: one read of up to 5 bytes from fd 3, to stdout; then it closes fd 3.
+  const r = await runInWorker({ module: repoPath('test/io/read-once.wasm'), fds: { 3: socket as ChannelSocket }, stdin: null, stdout: 'capture', stderr: null });
+  assert.equal(dec(r.stdout), 'hello');
+  socket.release(); // accept() gave this thread one reference
+  await ended; // the connection's last holder closed it
+  client.destroy();
+  accepting.retain().release();
+  await listener.close();
 });
