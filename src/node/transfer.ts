@@ -20,16 +20,14 @@ import { Namespace } from '../fs/namespace.js';
 import type { OpenRequest } from '../fs/resolver.js';
 import type { AnyBackend, Stat, TimeChange } from '../fs/types.js';
 import { ReadOnlyBackend, readOnlyIO } from '../fs/virtual/read-only.js';
-import { ChannelEnd, type ChannelShared } from '../io/channel.js';
-import { ChannelSocket } from '../io/socket.js';
-import { PipeReader, PipeWriter, type PipeShared } from '../io/pipe.js';
+import { adoptStream, describeStream, isSharedStream, type SharedStream, type StreamDescriptor } from '../io/transfer.js';
 import type { Resource } from '../table/resource.js';
 import { HostBackend, HostFileIO, type HostNode } from './host-backend.js';
 import { PortListener, TcpListener, type ListenerShared } from './net.js';
 import * as fs from 'node:fs';
 
 /** A handle that can be handed to another thread with {@link describeHandle}. */
-export type TransferableHandle = PipeReader | PipeWriter | ChannelEnd | ChannelSocket | FileDescription | DirDescription | TcpListener;
+export type TransferableHandle = SharedStream | FileDescription | DirDescription | TcpListener;
 
 /**
  * A handle described for another thread: post it (with the `transfer` list
@@ -37,9 +35,7 @@ export type TransferableHandle = PipeReader | PipeWriter | ChannelEnd | ChannelS
  * fields are internal.
  */
 export type HandleDescriptor =
-  | { readonly kind: 'pipe-reader' | 'pipe-writer'; readonly shared: PipeShared }
-  | { readonly kind: 'channel'; readonly shared: ChannelShared }
-  | { readonly kind: 'socket'; readonly shared: ChannelShared }
+  | StreamDescriptor
   | { readonly kind: 'listener'; readonly shared: ListenerShared }
   | {
       readonly kind: 'host-file';
@@ -110,12 +106,7 @@ export function describeHandle(handle: TransferableHandle, options: DescribeOpti
     return { descriptor: { kind: 'listener', shared }, transfer: [shared.port], done: Promise.resolve() };
   }
   if (handle.disposed) throw new ConfigError(`cannot hand a closed ${handle.kind} to another thread`);
-  const keep = { keep: options.keep === true };
-  const done = Promise.resolve();
-  if (handle instanceof ChannelEnd) return { descriptor: { kind: 'channel', shared: handle.share(keep) }, transfer: [], done };
-  if (handle instanceof ChannelSocket) return { descriptor: { kind: 'socket', shared: handle.end.share(keep) }, transfer: [], done };
-  if (handle instanceof PipeReader) return { descriptor: { kind: 'pipe-reader', shared: handle.share(keep) }, transfer: [], done };
-  if (handle instanceof PipeWriter) return { descriptor: { kind: 'pipe-writer', shared: handle.share(keep) }, transfer: [], done };
+  if (isSharedStream(handle)) return { descriptor: describeStream(handle, options), transfer: [], done: Promise.resolve() };
   if (handle instanceof FileDescription) return describeFile(handle);
   if (handle instanceof DirDescription) return describeDir(handle);
   throw new ConfigError(`a ${(handle as Resource).kind} cannot be handed to another thread`);
@@ -128,13 +119,10 @@ export function describeHandle(handle: TransferableHandle, options: DescribeOpti
 export function adoptHandle(descriptor: HandleDescriptor): Resource {
   switch (descriptor.kind) {
     case 'pipe-reader':
-      return new PipeReader(descriptor.shared);
     case 'pipe-writer':
-      return new PipeWriter(descriptor.shared);
     case 'channel':
-      return new ChannelEnd(descriptor.shared);
     case 'socket':
-      return new ChannelSocket(new ChannelEnd(descriptor.shared));
+      return adoptStream(descriptor);
     case 'listener':
       return new PortListener(descriptor.shared);
     case 'host-file': {

@@ -5,7 +5,8 @@
 // Must not: hold logic the worker entry, the job runner or the core should own.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, FsError, ModuleError, Trap, isErrorCode } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { reviveError, type JobHandle, type JobOutcome } from '../bridge/job.js';
 import { ChannelEnd } from '../io/channel.js';
 import { ChannelSocket } from '../io/socket.js';
 import { TcpListener } from './net.js';
@@ -15,7 +16,7 @@ import { DirDescription, FileDescription } from '../fs/descriptor.js';
 import type { Resource } from '../table/resource.js';
 import { adoptHandle, describeHandle, type HandleDescriptor } from './transfer.js';
 import { chooseStrategy, type BlockingChoice, type BlockingStrategy } from '../bridge/strategy.js';
-import { runJob } from './job.js';
+import { runJob, type NodeJob, type NodeJobHandle } from './job.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
 export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd | ChannelSocket;
@@ -88,41 +89,11 @@ export interface WorkerRunResult {
   stderr: Uint8Array;
 }
 
-/**
- * @internal A handle described for the guest's thread: a handle descriptor (see transfer.ts), the
- * resource itself (when the guest runs in this thread), a host fd, or stdio content.
- */
-export type HandleSpec =
-  | { kind: 'handle'; descriptor: HandleDescriptor }
-  | { kind: 'local'; resource: Resource }
-  | { kind: 'host-fd'; fd: number }
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'capture' }
-  | { kind: 'null' };
+/** @internal A handle described for the guest's thread (see src/node/job.ts). */
+export type HandleSpec = JobHandle<NodeJobHandle>;
 
 /** @internal What the worker entry receives as `workerData`. */
-export interface WorkerJob {
-  module: { path: string } | { bytes: Uint8Array } | { compiled: WebAssembly.Module };
-  args: string[];
-  env: string[];
-  preopens: ({ guest: string; host: string; readOnly: boolean } | { guest: string; dir: HandleSpec })[];
-  memoryDirs: { guest: string; files: [string, Uint8Array][] }[];
-  stdio: [HandleSpec, HandleSpec, HandleSpec];
-  fds: [number, HandleSpec][];
-  maxOpenFiles?: number;
-}
-
-/** @internal How an error crossed the thread boundary. */
-export interface ErrorReport {
-  kind: 'trap' | 'module' | 'config' | 'fs' | 'other';
-  message: string;
-  missingImports?: string[];
-  errorCode?: string;
-  stack?: string;
-}
-
-/** @internal What the worker entry posts back, once. */
-export type WorkerOutcome = { ok: true; exitCode: number; stdout: Uint8Array; stderr: Uint8Array } | { ok: false; error: ErrorReport };
+export type WorkerJob = NodeJob;
 
 const encoder = new TextEncoder();
 
@@ -187,18 +158,6 @@ function describeModule(m: WorkerRunOptions['module']): WorkerJob['module'] {
   if (m instanceof WebAssembly.Module) return { compiled: m };
   if (m instanceof ArrayBuffer) return { bytes: new Uint8Array(m) };
   return { bytes: m };
-}
-
-/** Turns the worker's report back into the typed error it was. */
-function revive(r: ErrorReport): Error {
-  let e: Error;
-  if (r.kind === 'trap') e = new Trap(r.message);
-  else if (r.kind === 'module') e = new ModuleError(r.message, r.missingImports ?? []);
-  else if (r.kind === 'config') e = new ConfigError(r.message);
-  else if (r.kind === 'fs' && isErrorCode(r.errorCode)) e = new FsError(r.errorCode, r.message);
-  else e = new Error(r.message);
-  if (r.stack !== undefined) e.stack = `${e.name}: ${r.message}\n    (in the guest's worker)\n${r.stack.split('\n').slice(1).join('\n')}`;
-  return e;
 }
 
 /** A job described for a thread, the ends it was given, and how to close them when it is over. */
@@ -336,11 +295,11 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       void worker.terminate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (m: WorkerOutcome) => {
+    worker.once('message', (m: JobOutcome) => {
       if (aborted) return;
       reported = true;
       if (m.ok) settle({ value: { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr } });
-      else settle({ error: revive(m.error) });
+      else settle({ error: reviveError(m.error) });
     });
     worker.once('error', (error) => settle({ error }));
     worker.once('exit', (code) => settle({ error: aborted ? signal?.reason : new Error(`the guest's worker exited (code ${code}) before the guest finished`) }));
