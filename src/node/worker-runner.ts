@@ -7,19 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
 import { reviveError, type JobHandle, type JobOutcome } from '../bridge/job.js';
-import { ChannelEnd } from '../io/channel.js';
-import { ChannelSocket } from '../io/socket.js';
+import { Handover, envList, memoryDirList } from '../bridge/handover.js';
+import { isSharedStream, type SharedStream } from '../io/transfer.js';
 import { TcpListener } from './net.js';
 import type { MessagePort } from 'node:worker_threads';
-import { PipeReader, PipeWriter } from '../io/pipe.js';
 import { DirDescription, FileDescription } from '../fs/descriptor.js';
-import type { Resource } from '../table/resource.js';
-import { adoptHandle, describeHandle, type HandleDescriptor } from './transfer.js';
+import { describeHandle } from './transfer.js';
 import { chooseStrategy, type BlockingChoice, type BlockingStrategy } from '../bridge/strategy.js';
 import { runJob, type NodeJob, type NodeJobHandle } from './job.js';
 
 /** A handle that can be moved to a guest in a worker: its bytes stay in shared memory. */
-export type WorkerHandle = PipeReader | PipeWriter | ChannelEnd | ChannelSocket;
+export type WorkerHandle = SharedStream;
 
 /**
  * An open file or directory for a guest in a worker (see {@link describeHandle}):
@@ -95,14 +93,12 @@ export type HandleSpec = JobHandle<NodeJobHandle>;
 /** @internal What the worker entry receives as `workerData`. */
 export type WorkerJob = NodeJob;
 
-const encoder = new TextEncoder();
 
 /** Where a job is described for: a worker (handles as descriptors) or this thread (files and directories as they are). */
 interface Target {
   sameThread: boolean;
   transfer: MessagePort[];
-  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
-  kept: HandleSpec[];
+  handover: Handover;
   /** Settle once this thread keeps nothing more for the guest's thread (see DescribedHandle.done). */
   done: Promise<void>[];
 }
@@ -115,24 +111,9 @@ function describe(h: WorkerHandle | WorkerFsHandle | TcpListener, target: Target
   return { kind: 'handle', descriptor: d.descriptor };
 }
 
-/**
- * An end the host has not retained is moved (the guest's thread becomes its holder); one the host
- * retained is shared: the guest's thread becomes a holder of its own (`share({ keep: true })`),
- * so the end stays open here after the guest closes it, and the peer sees it closed only when
- * both have closed it.
- */
+/** A stream end for the guest's thread (see Handover.stream). */
 function describeEnd(h: WorkerHandle, need: 'read' | 'write' | 'any', what: string, target: Target): HandleSpec {
-  if (h.disposed) throw new ConfigError(`${what} is a closed ${h.kind}`);
-  if ((need === 'read' && !h.readable) || (need === 'write' && !h.writable)) throw new ConfigError(`${what} must be ${need === 'read' ? 'readable' : 'writable'}, got a ${h.kind}`);
-  const keep = h.refCount > 0;
-  const spec = describe(h, target, keep);
-  if (keep) target.kept.push(spec);
-  return spec;
-}
-
-/** Drops the holds a guest's thread had on shared ends, when it died without closing them. */
-function dropHolds(specs: readonly HandleSpec[]): void {
-  for (const spec of specs) if (spec.kind === 'handle') adoptHandle(spec.descriptor).retain().release();
+  return { kind: 'handle', descriptor: target.handover.stream(h, need, what) };
 }
 
 function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 0 | 1 | 2, target: Target): HandleSpec {
@@ -145,9 +126,9 @@ function describeStdio(spec: WorkerStdio | string | Uint8Array | undefined, fd: 
   }
   if (typeof spec === 'string' || spec instanceof Uint8Array) {
     if (fd !== 0) throw new ConfigError(`${name} cannot be text or bytes`);
-    return { kind: 'bytes', bytes: typeof spec === 'string' ? encoder.encode(spec) : spec };
+    return { kind: 'bytes', bytes: typeof spec === 'string' ? new TextEncoder().encode(spec) : spec };
   }
-  if (spec instanceof PipeReader || spec instanceof PipeWriter || spec instanceof ChannelEnd || spec instanceof ChannelSocket) return describeEnd(spec, fd === 0 ? 'read' : 'write', name, target);
+  if (isSharedStream(spec)) return describeEnd(spec, fd === 0 ? 'read' : 'write', name, target);
   if (Number.isInteger(spec.hostFd) && spec.hostFd >= 0) return { kind: 'host-fd', fd: spec.hostFd };
   throw new ConfigError(`${name}: unsupported value`);
 }
@@ -164,9 +145,7 @@ function describeModule(m: WorkerRunOptions['module']): WorkerJob['module'] {
 interface Described {
   job: WorkerJob;
   transfer: MessagePort[];
-  closeGiven: () => void;
-  /** Ends shared with the guest's thread (the host keeps its own hold): drop the thread's holds if it dies. */
-  kept: HandleSpec[];
+  handover: Handover;
   /** Settles once this thread keeps nothing more for the guest's files and directories. */
   handedOver: Promise<unknown>;
 }
@@ -176,20 +155,12 @@ interface Described {
  * thread, files and directories as they are). Closes the given ends if it throws.
  */
 function describeJob(options: WorkerRunOptions, sameThread = false): Described {
+  const handover = new Handover();
   // Every handle given is the guest's from now on, also if this call fails.
-  const given = new Set<WorkerHandle | WorkerFsHandle>();
   for (const h of [options.stdin, options.stdout, options.stderr, ...Object.values(options.fds ?? {}), ...Object.values(options.preopens ?? {})]) {
-    if (h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof ChannelSocket || h instanceof FileDescription || h instanceof DirDescription) given.add(h);
+    if (isSharedStream(h) || h instanceof FileDescription || h instanceof DirDescription) handover.give(h);
   }
-  const closeGiven = (): void => {
-    // The guest's thread closed its copies when the guest ended; if it crashed, was terminated or never
-    // started, it did not: close them here so the peers (pumps, other guests) see end of stream or
-    // EPIPE instead of waiting forever. A host that holds a reference of its own keeps them open.
-    for (const h of given) {
-      if (!h.disposed && h.refCount === 0) h.retain().release();
-    }
-  };
-  const target: Target = { sameThread, transfer: [], kept: [], done: [] };
+  const target: Target = { sameThread, transfer: [], handover, done: [] };
   try {
     const fds: [number, HandleSpec][] = [];
     for (const [key, h] of Object.entries(options.fds ?? {})) {
@@ -200,7 +171,7 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
         fds.push([n, describe(h, target)]);
         continue;
       }
-      if (!(h instanceof PipeReader || h instanceof PipeWriter || h instanceof ChannelEnd || h instanceof ChannelSocket)) throw new ConfigError(`fd ${key}: only pipe and channel ends, sockets, files, directories and TCP listeners can be given to a guest in a worker`);
+      if (!isSharedStream(h)) throw new ConfigError(`fd ${key}: only pipe and channel ends, sockets, files, directories and TCP listeners can be given to a guest in a worker`);
       fds.push([n, describeEnd(h, 'any', `fd ${key}`, target)]);
     }
     const preopens: WorkerJob['preopens'] = Object.entries(options.preopens ?? {}).map(([guest, d]) => {
@@ -210,27 +181,23 @@ function describeJob(options: WorkerRunOptions, sameThread = false): Described {
       }
       return typeof d === 'string' ? { guest, host: d, readOnly: false } : { guest, host: d.host, readOnly: d.readOnly ?? false };
     });
-    const env = options.env ?? {};
     const job: WorkerJob = {
       module: describeModule(options.module),
       args: [...(options.args ?? [])],
-      env: Array.isArray(env) ? [...(env as readonly string[])] : Object.entries(env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+      env: envList(options.env),
       preopens,
-      memoryDirs: Object.entries(options.memoryDirs ?? {}).map(([guest, files]) => ({
-        guest,
-        files: Object.entries(files).map(([p, c]): [string, Uint8Array] => [p, typeof c === 'string' ? encoder.encode(c) : c]),
-      })),
+      memoryDirs: memoryDirList(options.memoryDirs),
       stdio: [describeStdio(options.stdin, 0, target), describeStdio(options.stdout, 1, target), describeStdio(options.stderr, 2, target)],
       fds,
       ...(options.maxOpenFiles === undefined ? {} : { maxOpenFiles: options.maxOpenFiles }),
     };
     if (options.signal?.aborted === true) throw options.signal.reason;
-    return { job, transfer: target.transfer, closeGiven, kept: target.kept, handedOver: Promise.all(target.done) };
+    return { job, transfer: target.transfer, handover, handedOver: Promise.all(target.done) };
   } catch (e) {
     // Files and directories offered are let go of once their ports close.
     for (const p of target.transfer) p.close();
-    closeGiven();
-    dropHolds(target.kept);
+    handover.closeGiven();
+    handover.dropHolds();
     throw e;
   }
 }
@@ -268,7 +235,7 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
   } catch (e) {
     return Promise.reject(e);
   }
-  const { job, transfer, closeGiven, kept, handedOver } = described;
+  const { job, transfer, handover, handedOver } = described;
   const signal = options.signal;
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
@@ -281,9 +248,9 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       signal?.removeEventListener('abort', onAbort);
       // Files and directories handed over are let go of here once the worker has its own (or is gone).
       void handedOver.then(() => {
-        closeGiven();
+        handover.closeGiven();
         // A worker that reported has closed its holds itself (runJob closes every fd it made).
-        if (!reported) dropHolds(kept);
+        if (!reported) handover.dropHolds();
         if ('value' in outcome) resolve(outcome.value);
         else reject(outcome.error);
       });
@@ -339,10 +306,10 @@ export async function runGuest(options: GuestRunOptions): Promise<GuestRunResult
   if (strategy === 'sync' && Object.values(options.fds ?? {}).some((h) => h instanceof TcpListener)) {
     throw new ConfigError("a TCP listener needs the 'jspi' or 'worker' strategy: in this thread, blocked, its connections could never arrive");
   }
-  const { job, closeGiven } = describeJob(options, true);
+  const { job, handover } = describeJob(options, true);
   try {
     return { ...(await runJob(job, strategy)), strategy };
   } finally {
-    closeGiven();
+    handover.closeGiven();
   }
 }

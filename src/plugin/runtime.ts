@@ -13,7 +13,7 @@ import { CallContext, ExportPlan, ImportPlan, LinearMemory, guestFault, hex, hos
 import type { FunctionDef, InterfaceDef, ResourceDef, WorldDef } from '../wit/model.js';
 import { camelCase, pascalCase } from '../wit/names.js';
 import { BUFFERS_MODULE, BufferTable, bufferImports } from './buffers.js';
-import { ROOT_MODULE, findWorld, type Implementation, type Plugin, type PluginContext, type ProvidedModule } from './define.js';
+import { findWorld, type Implementation, type Plugin, type PluginContext, type ProvidedModule } from './define.js';
 import { BorrowedHandle, GuestOwnHandle, GuestResource, HostResource, resourceKey, resourceLabel, sameResource, type GuestResourceOwner } from './handles.js';
 
 /** Options of {@link instantiate}. */

@@ -16,7 +16,6 @@ export interface GenerateTypesOptions {
   world?: string;
 }
 
-type Named = WitType | ResourceDef;
 type Scope = InterfaceDef | WorldDef;
 /** How a resource handle is written in the current position. */
 type ResCtx = (r: ResourceDef) => string;
