@@ -240,6 +240,8 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
 
   return new Promise<WorkerRunResult>((resolve, reject) => {
     const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: job, transferList: transfer });
+    // Once the worker is gone its ports are closed; should a close never be reported, do not wait forever.
+    const gone = new Promise<void>((resolve) => worker.once('exit', () => setTimeout(resolve, 1000).unref()));
     let settled = false;
     let reported = false;
     const settle = (outcome: { value: WorkerRunResult } | { error: unknown }): void => {
@@ -247,7 +249,10 @@ export function runInWorker(options: WorkerRunOptions): Promise<WorkerRunResult>
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       // Files and directories handed over are let go of here once the worker has its own (or is gone).
-      void handedOver.then(() => {
+      // Their ports do not keep the event loop alive on their own: this timer does, until then.
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      void Promise.race([handedOver, gone]).then(() => {
+        clearInterval(keepAlive);
         handover.closeGiven();
         // A worker that reported has closed its holds itself (runJob closes every fd it made).
         if (!reported) handover.dropHolds();

@@ -31,6 +31,21 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'warden-threads-'));
 }
 
+/** Runs `f` with a namespace holding a fresh host directory at /h and a memory backend at /m; cleans up after. */
+async function withNamespace(f: (ns: Namespace, root: string) => Promise<void>): Promise<void> {
+  const root = tempDir();
+  const backend = new HostBackend(root);
+  try {
+    const ns = new Namespace();
+    ns.mount('/h', backend);
+    ns.mount('/m', new MemoryBackend());
+    await f(ns, root);
+  } finally {
+    backend.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** Runs `f` over `items`, `n` at a time. */
 async function pool<T>(items: readonly T[], n: number, f: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -130,154 +145,115 @@ test('a host directory handed over stays a sandbox: the escape guest reaches not
 });
 
 test('one open file, three threads: the position moves for all of them (host file and in-memory file)', async () => {
-  const root = tempDir();
-  const backend = new HostBackend(root);
-  try {
-    const ns = new Namespace();
-    ns.mount('/h', backend);
-    ns.mount('/m', new MemoryBackend());
-    for (const path of ['/h/digits.txt', '/m/digits.txt']) {
-      ns.writeFile(path, '0123456789abcdef');
-      const file = ns.openFile(path).retain();
-      // read-once.wasm: one read of up to 5 bytes from fd 3, to stdout.
-      const first = await runInWorker({ module: repoPath('test/io/read-once.wasm'), fds: { 3: file }, stdin: null, stdout: 'capture', stderr: null });
-      assert.equal(dec(first.stdout), '01234', path);
-      assert.equal(file.position, 5n, `${path}: the worker's read moved this thread's position`);
-      const buf = new Uint8Array(3);
-      assert.equal(file.read(buf), 3);
-      assert.equal(dec(buf), '567');
-      const second = await runInWorker({ module: repoPath('test/io/read-once.wasm'), fds: { 3: file }, stdin: null, stdout: 'capture', stderr: null });
-      assert.equal(dec(second.stdout), '89abc', `${path}: the next worker went on from where this thread stopped`);
-      assert.equal(file.disposed, false, 'retained by the host: still open here');
-      file.release();
-    }
-  } finally {
-    backend.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  await withNamespace(async (ns, root) => {
+      for (const path of ['/h/digits.txt', '/m/digits.txt']) {
+        ns.writeFile(path, '0123456789abcdef');
+        const file = ns.openFile(path).retain();
+        // read-once.wasm: one read of up to 5 bytes from fd 3, to stdout.
+        const first = await runInWorker({ module: repoPath('test/io/read-once.wasm'), fds: { 3: file }, stdin: null, stdout: 'capture', stderr: null });
+        assert.equal(dec(first.stdout), '01234', path);
+        assert.equal(file.position, 5n, `${path}: the worker's read moved this thread's position`);
+        const buf = new Uint8Array(3);
+        assert.equal(file.read(buf), 3);
+        assert.equal(dec(buf), '567');
+        const second = await runInWorker({ module: repoPath('test/io/read-once.wasm'), fds: { 3: file }, stdin: null, stdout: 'capture', stderr: null });
+        assert.equal(dec(second.stdout), '89abc', `${path}: the next worker went on from where this thread stopped`);
+        assert.equal(file.disposed, false, 'retained by the host: still open here');
+        file.release();
+      }
+  });
 });
 
 test('appending through one description from two workers and this thread at once loses no line (host and in-memory)', async () => {
-  const root = tempDir();
-  const backend = new HostBackend(root);
-  try {
-    const ns = new Namespace();
-    ns.mount('/h', backend);
-    ns.mount('/m', new MemoryBackend());
-    for (const path of ['/h/log.txt', '/m/log.txt']) {
-      const log = ns.openFile(path, { read: false, write: true, create: true, append: true }).retain();
-      const lines = 400;
-      const runs = ['A', 'B'].map((tag) => runInWorker({ module: fdtool, args: ['fdtool', 'write', String(lines), tag], fds: { 3: log }, stdin: null, stdout: null, stderr: 'capture' }));
-      // Meanwhile this thread writes too, through the same description.
-      for (let i = 0; i < 50; i++) {
-        log.write(new TextEncoder().encode(`main ${i}\n`));
-        await new Promise((resolve) => setImmediate(resolve));
+  await withNamespace(async (ns, root) => {
+      for (const path of ['/h/log.txt', '/m/log.txt']) {
+        const log = ns.openFile(path, { read: false, write: true, create: true, append: true }).retain();
+        const lines = 400;
+        const runs = ['A', 'B'].map((tag) => runInWorker({ module: fdtool, args: ['fdtool', 'write', String(lines), tag], fds: { 3: log }, stdin: null, stdout: null, stderr: 'capture' }));
+        // Meanwhile this thread writes too, through the same description.
+        for (let i = 0; i < 50; i++) {
+          log.write(new TextEncoder().encode(`main ${i}\n`));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        for (const r of await Promise.all(runs)) assert.equal(r.exitCode, 0, dec(r.stderr));
+        const text = dec(ns.readFile(path));
+        const got = text.split('\n').filter((l) => l !== '');
+        assert.equal(got.length, 2 * lines + 50, `${path}: every line is there`);
+        for (const tag of ['A', 'B']) {
+          const mine = got.filter((l) => l.startsWith(`${tag} `));
+          assert.deepEqual(mine, Array.from({ length: lines }, (_, i) => `${tag} ${i}`), `${path}: ${tag}'s lines, whole and in order`);
+        }
+        assert.equal(log.position, BigInt(text.length), `${path}: the shared position is the end of the file`);
+        log.release();
       }
-      for (const r of await Promise.all(runs)) assert.equal(r.exitCode, 0, dec(r.stderr));
-      const text = dec(ns.readFile(path));
-      const got = text.split('\n').filter((l) => l !== '');
-      assert.equal(got.length, 2 * lines + 50, `${path}: every line is there`);
-      for (const tag of ['A', 'B']) {
-        const mine = got.filter((l) => l.startsWith(`${tag} `));
-        assert.deepEqual(mine, Array.from({ length: lines }, (_, i) => `${tag} ${i}`), `${path}: ${tag}'s lines, whole and in order`);
-      }
-      assert.equal(log.position, BigInt(text.length), `${path}: the shared position is the end of the file`);
-      log.release();
-    }
-  } finally {
-    backend.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a file moved to a worker (not retained here) is closed here once the worker has it; no host descriptor stays open', async () => {
-  const root = tempDir();
-  const backend = new HostBackend(root);
-  try {
-    writeFileSync(join(root, 'data.txt'), 'moved file contents\n');
-    const ns = new Namespace();
-    ns.mount('/h', backend);
-    const file = ns.openFile('/h/data.txt');
-    assert.equal(openBelow(root), 2, 'the backend\'s root and the file');
-    const r = await runInWorker({ module: fdtool, args: ['fdtool', 'copy'], fds: { 3: file }, stdin: null, stdout: 'capture', stderr: 'capture' });
-    assert.equal(r.exitCode, 0, dec(r.stderr));
-    assert.equal(dec(r.stdout), 'moved file contents\n');
-    assert.equal(file.disposed, true);
-    assert.equal(openBelow(root), 1, 'the worker closed its descriptor and this thread its own: only the backend\'s root is left');
-  } finally {
-    backend.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  await withNamespace(async (ns, root) => {
+      writeFileSync(join(root, 'data.txt'), 'moved file contents\n');
+      const file = ns.openFile('/h/data.txt');
+      assert.equal(openBelow(root), 2, 'the backend\'s root and the file');
+      const r = await runInWorker({ module: fdtool, args: ['fdtool', 'copy'], fds: { 3: file }, stdin: null, stdout: 'capture', stderr: 'capture' });
+      assert.equal(r.exitCode, 0, dec(r.stderr));
+      assert.equal(dec(r.stdout), 'moved file contents\n');
+      assert.equal(file.disposed, true);
+      assert.equal(openBelow(root), 1, 'the worker closed its descriptor and this thread its own: only the backend\'s root is left');
+  });
 });
 
 test('a worker terminated while it holds handed files and directories: this thread lets go of what it served, no descriptor leaks', async () => {
-  const root = tempDir();
-  const backend = new HostBackend(root);
-  try {
-    writeFileSync(join(root, 'f.txt'), 'x');
-    const ns = new Namespace();
-    ns.mount('/h', backend);
-    ns.mount('/m', new MemoryBackend());
-    ns.writeFile('/m/f.txt', 'y');
-    const memDir = ns.openDir('/m').retain();
-    const memFile = ns.openFile('/m/f.txt').retain();
-    const hostFile = ns.openFile('/h/f.txt').retain();
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('stop')), 200);
-    // sleep.wasm sleeps 2 s in poll_oneoff, holding fds 3 to 5.
-    await assert.rejects(runInWorker({ module: repoPath('test/io/sleep.wasm'), fds: { 3: memFile, 4: hostFile }, preopens: { '/m': memDir, '/h': ns.openDir('/h') }, stdin: null, stdout: null, stderr: null, signal: ac.signal }), /stop/);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(memDir.refCount, 1, 'only the host holds the served directory again');
-    assert.equal(memFile.refCount, 1, 'only the host holds the served file again');
-    for (const h of [memDir, memFile, hostFile]) h.release();
-    assert.equal(openBelow(root), 1, "the dead worker's descriptors were closed: only the backend's root is left");
-  } finally {
-    backend.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  await withNamespace(async (ns, root) => {
+      writeFileSync(join(root, 'f.txt'), 'x');
+      ns.writeFile('/m/f.txt', 'y');
+      const memDir = ns.openDir('/m').retain();
+      const memFile = ns.openFile('/m/f.txt').retain();
+      const hostFile = ns.openFile('/h/f.txt').retain();
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('stop')), 200);
+      // sleep.wasm sleeps 2 s in poll_oneoff, holding fds 3 to 5.
+      await assert.rejects(runInWorker({ module: repoPath('test/io/sleep.wasm'), fds: { 3: memFile, 4: hostFile }, preopens: { '/m': memDir, '/h': ns.openDir('/h') }, stdin: null, stdout: null, stderr: null, signal: ac.signal }), /stop/);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(memDir.refCount, 1, 'only the host holds the served directory again');
+      assert.equal(memFile.refCount, 1, 'only the host holds the served file again');
+      for (const h of [memDir, memFile, hostFile]) h.release();
+      assert.equal(openBelow(root), 1, "the dead worker's descriptors were closed: only the backend's root is left");
+  });
 });
 
 test('describeHandle/adoptHandle with a worker of the caller: served and host directories, cross-device renames, one adoption per thread', async () => {
-  const root = tempDir();
-  const backend = new HostBackend(root);
-  try {
-    const ns = new Namespace();
-    ns.mount('/h', backend);
-    ns.mount('/m', new MemoryBackend());
-    ns.writeFile('/m/a/one.txt', '1');
-    ns.writeFile('/m/b/two.txt', '2');
-    ns.writeFile('/h/three.txt', '3');
-    const handles = [ns.openDir('/m/a'), ns.openDir('/m/b'), ns.openDir('/h')];
-    const described = handles.map((h) => describeHandle(h));
-    const worker = new Worker(new URL('./thread-handles-worker.js', import.meta.url), {
-      workerData: described.map((d) => d.descriptor),
-      transferList: described.flatMap((d) => d.transfer),
-    });
-    const report = await new Promise<Record<string, string>>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    await new Promise((resolve) => worker.once('exit', resolve));
-    assert.deepEqual(report, {
-      renameWithin: 'ok',
-      renameAcross: 'cross-device',
-      renameToHost: 'cross-device',
-      listA: '.,..,uno.txt',
-      readHost: '3',
-      escape: 'not-permitted',
-    });
-    assert.equal(dec(ns.readFile('/m/a/uno.txt')), '1');
-    assert.equal(existsSync(join(root, 'three.txt')), true);
-    for (const h of handles) assert.equal(h.disposed, true, 'the worker closed what it adopted; this thread let go of its own');
+  await withNamespace(async (ns, root) => {
+      ns.writeFile('/m/a/one.txt', '1');
+      ns.writeFile('/m/b/two.txt', '2');
+      ns.writeFile('/h/three.txt', '3');
+      const handles = [ns.openDir('/m/a'), ns.openDir('/m/b'), ns.openDir('/h')];
+      const described = handles.map((h) => describeHandle(h));
+      const worker = new Worker(new URL('./thread-handles-worker.js', import.meta.url), {
+        workerData: described.map((d) => d.descriptor),
+        transferList: described.flatMap((d) => d.transfer),
+      });
+      const report = await new Promise<Record<string, string>>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      await new Promise((resolve) => worker.once('exit', resolve));
+      assert.deepEqual(report, {
+        renameWithin: 'ok',
+        renameAcross: 'cross-device',
+        renameToHost: 'cross-device',
+        listA: '.,..,uno.txt',
+        readHost: '3',
+        escape: 'not-permitted',
+      });
+      assert.equal(dec(ns.readFile('/m/a/uno.txt')), '1');
+      assert.equal(existsSync(join(root, 'three.txt')), true);
+      for (const h of handles) assert.equal(h.disposed, true, 'the worker closed what it adopted; this thread let go of its own');
 
-    // A served handle cannot be adopted by the thread that serves it: its calls would wait on themselves.
-    const self = describeHandle(ns.openDir('/m'));
-    assert.throws(() => adoptHandle(self.descriptor), ConfigError);
-    for (const p of self.transfer) p.close();
-  } finally {
-    backend.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+      // A served handle cannot be adopted by the thread that serves it: its calls would wait on themselves.
+      const self = describeHandle(ns.openDir('/m'));
+      assert.throws(() => adoptHandle(self.descriptor), ConfigError);
+      for (const p of self.transfer) p.close();
+  });
 });
 
 test('what cannot cross is refused with a ConfigError naming it', () => {
