@@ -4,7 +4,7 @@
 // Must not: look at Warden's internals to decide arguments (only the fd table's public view), or
 // generate a value an engine could not pass (i32 as a signed JS number, i64 as a signed BigInt).
 import { DirDescription, FileDescription, StreamHandle, type Table, type FdMeta } from '../../src/index.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../prng.js';
 
 /** An argument as the engine passes it: i32 as a number in [-2^31, 2^31), i64 as a BigInt in [-2^63, 2^63). */
 export type Arg = number | bigint;

@@ -7,7 +7,7 @@
 import { DirDescription, FileDescription, ProcExit, Trap, WardenError, type Resource } from '../../src/index.js';
 import { declaredIns, declaredOuts, fdInfos, plan, weightedNames, type Arg, type GenWorld, type Planned, type Range } from './calls.js';
 import { checkAllClosed, checkDescriptions, checkMemoryTrees, checkOverlay, checkTable, snapshotTree } from './consistency.js';
-import { Rng } from './prng.js';
+import { Rng } from '../prng.js';
 import { buildWorld, shapeFor, type World, type WorldShape } from './world.js';
 
 /** What kind of invariant a finding breaks. */

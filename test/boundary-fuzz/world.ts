@@ -18,7 +18,7 @@ import {
   type MemoryNode,
 } from '../../src/index.js';
 import { ALL_RIGHTS, DIR_RIGHTS } from '../../src/p1/layout.js';
-import { Rng } from './prng.js';
+import { Rng } from '../prng.js';
 
 const PAGE = 65536;
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpGenerator, type Op } from './ops.js';
-import { Rng } from './prng.js';
+import { Rng } from '../prng.js';
 import { DEFAULT_OPTIONS, reproJson, runOps, runSeed, shrink } from './runner.js';
 import { escapes } from './targets.js';
 

@@ -1,7 +1,7 @@
 // Owns: the differential fuzzer's operations (plain JSON data, so a failing sequence can be printed
 // and replayed), the starting tree every target is given, and the seeded generator of operations.
 // Must not: execute anything (targets.ts does) or know which target is right (rules.ts does).
-import type { Rng } from './prng.js';
+import type { Rng } from '../prng.js';
 
 /** Where a path operation starts: `null` is the mount's root directory, a number the id of a held directory. */
 export type Base = number | null;
@@ -235,11 +235,11 @@ function genOp(rng: Rng, index: number, live: LiveHandles, known: readonly strin
   for (const [id, kind] of live) (kind === 'file' ? files : dirs).push(id);
   const base = (): Base => (dirs.length > 0 && rng.chance(0.3) ? rng.pick(dirs) : null);
   for (;;) {
-    const name = live.size >= MAX_LIVE && rng.chance(0.5) ? 'close' : rng.weighted(OP_WEIGHTS);
+    const name = live.size >= MAX_LIVE && rng.chance(0.5) ? 'close' : rng.weightedKey(OP_WEIGHTS);
     const anyHandle = [...files, ...dirs];
     switch (name) {
       case 'open': {
-        const access = rng.weighted({ r: 40, w: 25, rw: 35 } as const);
+        const access = rng.weightedKey({ r: 40, w: 25, rw: 35 } as const);
         return {
           op: 'open',
           id: index,

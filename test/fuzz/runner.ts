@@ -2,7 +2,7 @@
 // the whole trees every few ops, and shrinking a failing sequence to a minimal one.
 // Must not: know op semantics (targets.ts) or decide what is allowed (rules.ts).
 import { OpGenerator, READ_ONLY_OPS, type LiveHandles, type Op } from './ops.js';
-import { Rng } from './prng.js';
+import { Rng } from '../prng.js';
 import { allowed, type Rule } from './rules.js';
 import { ALL_TARGETS, makeTargets, type Outcome, type Target, type TargetName } from './targets.js';
 

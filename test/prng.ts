@@ -1,4 +1,5 @@
-// Owns: the fuzzer's seeded pseudo-random generator (sfc32 seeded through splitmix32).
+// Owns: the fuzzers' seeded pseudo-random generator (sfc32 seeded through splitmix32), shared by
+// test/fuzz and test/boundary-fuzz; the seeds quoted in their regressions replay with it.
 // Must not: use Math.random or any other source: a seed must replay the same run exactly.
 
 /** A small, fast, seedable PRNG. The same seed always gives the same sequence. */
@@ -68,6 +69,11 @@ export class Rng {
       r -= w;
     }
     return items[items.length - 1]![1];
+  }
+
+  /** One key of `weights`, chosen with probability proportional to its weight. */
+  weightedKey<K extends string>(weights: Readonly<Record<K, number>>): K {
+    return this.weighted((Object.entries(weights) as [K, number][]).map(([k, w]) => [w, k] as const));
   }
 
   /** A uniform signed 64-bit integer (what an engine passes for an i64). */
