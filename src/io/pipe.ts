@@ -76,6 +76,25 @@ class Ring {
     Atomics.add(this.i32, SEQ, 1);
     Atomics.notify(this.i32, SEQ);
   }
+  /** Moves `n` bytes (no more than are there) out of the ring into `into`, wrapping around its end. */
+  take(into: Uint8Array, n: number): void {
+    const start = (Atomics.load(this.i32, READ) >>> 0) % this.capacity;
+    const first = Math.min(n, this.capacity - start);
+    into.set(this.data.subarray(start, start + first));
+    if (n > first) into.set(this.data.subarray(0, n - first), first);
+    Atomics.add(this.i32, READ, n);
+    this.bump();
+  }
+  /** Moves all of `bytes` (no more than there is room for) into the ring, wrapping around its end. */
+  put(bytes: Uint8Array): void {
+    const n = bytes.length;
+    const start = (Atomics.load(this.i32, WRITTEN) >>> 0) % this.capacity;
+    const first = Math.min(n, this.capacity - start);
+    this.data.set(bytes.subarray(0, first), start);
+    if (n > first) this.data.set(bytes.subarray(first), 0);
+    Atomics.add(this.i32, WRITTEN, n);
+    this.bump();
+  }
   /** Waits until SEQ differs from `seen` (or `timeoutMs` passes). */
   wait(seen: number, timeoutMs = Infinity): void {
     // Under JSPI the guest's stack is suspended instead; the other end may be served by this thread.
@@ -232,12 +251,7 @@ export class PipeReader extends PipeEnd {
       const used = r.used;
       if (used > 0) {
         const n = Math.min(used, into.length);
-        const start = (Atomics.load(r.i32, READ) >>> 0) % r.capacity;
-        const first = Math.min(n, r.capacity - start);
-        into.set(r.data.subarray(start, start + first));
-        if (n > first) into.set(r.data.subarray(0, n - first), first);
-        Atomics.add(r.i32, READ, n);
-        r.bump();
+        r.take(into, n);
         return n;
       }
       if (Atomics.load(r.i32, WRITER_CLOSED) === 1) {
@@ -287,12 +301,7 @@ export class PipeWriter extends PipeEnd {
         continue;
       }
       const n = Math.min(space, data.length - done);
-      const start = (Atomics.load(r.i32, WRITTEN) >>> 0) % r.capacity;
-      const first = Math.min(n, r.capacity - start);
-      r.data.set(data.subarray(done, done + first), start);
-      if (n > first) r.data.set(data.subarray(done + first, done + n), 0);
-      Atomics.add(r.i32, WRITTEN, n);
-      r.bump();
+      r.put(data.subarray(done, done + n));
       done += n;
     }
     return done;
