@@ -238,23 +238,31 @@ class Parser {
     return { kind: 'path', namespace: first.name, pkg: pkg.name, name: name.name, version, pos: first.pos };
   }
 
-  private interfaceBody(): InterfaceItem[] {
-    this.expect('{', 'to open the interface body');
-    const items: InterfaceItem[] = [];
+  /**
+   * The items of a `{ ... }` body (an interface's or a world's), one `item` call
+   * each, after its gates and with its doc comment, until the closing brace.
+   */
+  private body<T>(what: string, item: (t: Token, docs: string | undefined) => T): T[] {
+    this.expect('{', `to open the ${what} body`);
+    const items: T[] = [];
     for (;;) {
       const start = this.peek();
       const gated = this.gates();
       const docs = start.docs ?? this.peek().docs;
-      if (this.endOfBody(gated)) break;
-      const t = this.peek();
-      if (t.kind === 'keyword' && this.is(':', 1)) this.fail(t, `"${t.text}" is a keyword; write %${t.text} to use it as a function name`);
-      if (this.is('use')) items.push(this.useItem());
-      else if (t.kind === 'keyword' && TYPEDEF_KEYWORDS.has(t.text)) items.push({ kind: 'type', def: this.typedef(docs) });
-      else if (t.kind === 'id' && this.is(':', 1)) items.push({ kind: 'func', func: this.funcItem(docs, false) });
-      else if (t.kind === 'eof') this.fail(t, 'expected "}" to close the interface, found the end of the file');
-      else this.fail(t, `expected a type definition (type, record, variant, enum, flags, resource), "use", a function "name: func(...)" or "}", found ${describe(t)}`);
+      if (this.endOfBody(gated)) return items;
+      items.push(item(this.peek(), docs));
     }
-    return items;
+  }
+
+  private interfaceBody(): InterfaceItem[] {
+    return this.body('interface', (t, docs): InterfaceItem => {
+      if (t.kind === 'keyword' && this.is(':', 1)) this.fail(t, `"${t.text}" is a keyword; write %${t.text} to use it as a function name`);
+      if (this.is('use')) return this.useItem();
+      if (t.kind === 'keyword' && TYPEDEF_KEYWORDS.has(t.text)) return { kind: 'type', def: this.typedef(docs) };
+      if (t.kind === 'id' && this.is(':', 1)) return { kind: 'func', func: this.funcItem(docs, false) };
+      if (t.kind === 'eof') this.fail(t, 'expected "}" to close the interface, found the end of the file');
+      return this.fail(t, `expected a type definition (type, record, variant, enum, flags, resource), "use", a function "name: func(...)" or "}", found ${describe(t)}`);
+    });
   }
 
   private useItem(): UseAst {
@@ -491,38 +499,33 @@ class Parser {
   }
 
   private worldBody(): WorldItemAst[] {
-    this.expect('{', 'to open the world body');
-    const items: WorldItemAst[] = [];
-    for (;;) {
-      const start = this.peek();
-      const gated = this.gates();
-      const docs = start.docs ?? this.peek().docs;
-      if (this.endOfBody(gated)) break;
-      const t = this.peek();
-      if (this.is('use')) items.push(this.useItem());
-      else if (t.kind === 'keyword' && TYPEDEF_KEYWORDS.has(t.text)) items.push({ kind: 'type', def: this.typedef(docs) });
-      else if (this.is('import') || this.is('export')) items.push(this.importExport(docs));
-      else if (this.is('include')) {
-        this.next();
-        const path = this.usePath();
-        const renames: { from: string; to: string; pos: number }[] = [];
-        if (this.eat('with')) {
-          this.expect('{', 'after "with"');
-          do {
-            if (this.is('}') && renames.length > 0) break;
-            const from = this.ident('a name to rename');
-            this.expect('as', `after "${from.name}" in "include ... with { a as b }"`);
-            const to = this.ident('a new name after "as"');
-            renames.push({ from: from.name, to: to.name, pos: from.pos });
-          } while (this.eat(','));
-          this.expect('}', 'to close "with { ... }"');
-        }
-        this.expect(';', 'after "include"');
-        items.push({ kind: 'include', path, with: renames, pos: t.start });
-      } else if (t.kind === 'eof') this.fail(t, 'expected "}" to close the world, found the end of the file');
-      else this.fail(t, `expected "import", "export", "use", "include", a type definition or "}" in a world, found ${describe(t)}`);
+    return this.body('world', (t, docs): WorldItemAst => {
+      if (this.is('use')) return this.useItem();
+      if (t.kind === 'keyword' && TYPEDEF_KEYWORDS.has(t.text)) return { kind: 'type', def: this.typedef(docs) };
+      if (this.is('import') || this.is('export')) return this.importExport(docs);
+      if (this.is('include')) return this.includeItem(t);
+      if (t.kind === 'eof') this.fail(t, 'expected "}" to close the world, found the end of the file');
+      return this.fail(t, `expected "import", "export", "use", "include", a type definition or "}" in a world, found ${describe(t)}`);
+    });
+  }
+
+  private includeItem(t: Token): WorldItemAst {
+    this.next();
+    const path = this.usePath();
+    const renames: { from: string; to: string; pos: number }[] = [];
+    if (this.eat('with')) {
+      this.expect('{', 'after "with"');
+      do {
+        if (this.is('}') && renames.length > 0) break;
+        const from = this.ident('a name to rename');
+        this.expect('as', `after "${from.name}" in "include ... with { a as b }"`);
+        const to = this.ident('a new name after "as"');
+        renames.push({ from: from.name, to: to.name, pos: from.pos });
+      } while (this.eat(','));
+      this.expect('}', 'to close "with { ... }"');
     }
-    return items;
+    this.expect(';', 'after "include"');
+    return { kind: 'include', path, with: renames, pos: t.start };
   }
 
   private importExport(docs: string | undefined): WorldItemAst {
