@@ -20,10 +20,29 @@ function tree() {
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 
-test('a directory swapped for a symlink after the lookup cannot redirect the next step', { skip: process.platform !== 'linux' ? 'fd-relative paths need /proc/self/fd' : false }, () => {
+/** Runs `f` with a fresh tree and a backend confined to its box; closes and removes both after. */
+function withBackend(f: (b: HostBackend, t: ReturnType<typeof tree>) => void): void {
   const t = tree();
   const b = new HostBackend(t.box);
   try {
+    f(b, t);
+  } finally {
+    b.close();
+    t.done();
+  }
+}
+
+/** The contents of file `node`, read through the backend. */
+function contents(b: HostBackend, node: Parameters<HostBackend['open']>[0]): string {
+  const io = b.open(node, { read: true, write: false });
+  const buf = new Uint8Array(16);
+  const n = io.read(buf, 0n);
+  io.close();
+  return new TextDecoder().decode(buf.subarray(0, n));
+}
+
+test('a directory swapped for a symlink after the lookup cannot redirect the next step', { skip: process.platform !== 'linux' ? 'fd-relative paths need /proc/self/fd' : false }, () => {
+  withBackend((b, t) => {
     assert.equal(b.fdRelative, true);
     const sub = b.lookup(b.root(), 'sub')!;
     assert.equal(b.typeOf(sub), 'directory');
@@ -31,66 +50,40 @@ test('a directory swapped for a symlink after the lookup cannot redirect the nex
     renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
     symlinkSync(join(t.root, 'outside'), join(t.box, 'sub'));
     assert.throws(() => b.lookup(sub, 'file.txt'), (e: unknown) => e instanceof FsError && (e.errorCode === 'loop' || e.errorCode === 'not-directory'));
-  } finally {
-    b.close();
-    t.done();
-  }
+  });
 });
 
 test('a directory swapped for another directory after the lookup is refused (inode check)', () => {
-  const t = tree();
-  const b = new HostBackend(t.box);
-  try {
+  withBackend((b, t) => {
     const sub = b.lookup(b.root(), 'sub')!;
     renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
     renameSync(join(t.root, 'outside'), join(t.box, 'sub'));
     assert.throws(() => b.lookup(sub, 'file.txt'), (e: unknown) => e instanceof FsError && e.errorCode === 'no-entry');
     assert.throws(() => b.stat(sub), (e: unknown) => e instanceof FsError && e.errorCode === 'no-entry');
-  } finally {
-    b.close();
-    t.done();
-  }
+  });
 });
 
 test('a directory already in use keeps designating itself when a host process swaps its name', () => {
-  const t = tree();
-  const b = new HostBackend(t.box);
-  try {
+  withBackend((b, t) => {
     const sub = b.lookup(b.root(), 'sub')!;
     assert.equal(b.stat(sub).type, 'directory'); // reaches sub through its own descriptor
     renameSync(join(t.box, 'sub'), join(t.root, 'moved'));
     renameSync(join(t.root, 'outside'), join(t.box, 'sub'));
     // Like a held directory fd: it follows the directory, never the one swapped in at its name.
     const f = b.lookup(sub, 'file.txt')!;
-    const io = b.open(f, { read: true, write: false });
-    const buf = new Uint8Array(16);
-    const n = io.read(buf, 0n);
-    io.close();
-    assert.equal(new TextDecoder().decode(buf.subarray(0, n)), 'inside');
-  } finally {
-    b.close();
-    t.done();
-  }
+    assert.equal(contents(b, f), 'inside');
+  });
 });
 
 test('a directory opened before it is moved keeps designating the same directory', () => {
-  const t = tree();
-  const b = new HostBackend(t.box);
-  try {
+  withBackend((b, t) => {
     const sub = b.lookup(b.root(), 'sub')!;
     const first = b.lookup(sub, 'file.txt')!; // opens and caches sub's descriptor
     assert.equal(b.stat(first).type, 'regular-file');
     renameSync(join(t.box, 'sub'), join(t.box, 'renamed'));
     const again = b.lookup(sub, 'file.txt')!;
-    const io = b.open(again, { read: true, write: false });
-    const buf = new Uint8Array(16);
-    const n = io.read(buf, 0n);
-    io.close();
-    assert.equal(new TextDecoder().decode(buf.subarray(0, n)), 'inside');
-  } finally {
-    b.close();
-    t.done();
-  }
+    assert.equal(contents(b, again), 'inside');
+  });
 });
 
 test('directory descriptors are bounded by maxOpenDirs and all closed by close()', () => {
@@ -115,9 +108,7 @@ test('directory descriptors are bounded by maxOpenDirs and all closed by close()
 });
 
 test('writes reach the host file synchronously, and sync flushes', () => {
-  const t = tree();
-  const b = new HostBackend(t.box);
-  try {
+  withBackend((b, t) => {
     const f = b.createFile(b.root(), 'out.txt');
     const io = b.open(f, { read: false, write: true });
     io.write(new TextEncoder().encode('durable'), 0n);
@@ -125,8 +116,5 @@ test('writes reach the host file synchronously, and sync flushes', () => {
     io.sync(false);
     io.sync(true);
     io.close();
-  } finally {
-    b.close();
-    t.done();
-  }
+  });
 });
