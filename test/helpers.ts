@@ -2,6 +2,8 @@
 // Must not: hold test logic of its own or mock anything.
 import assert from 'node:assert/strict';
 import { FsError, type ErrorCode } from '../src/errors.js';
+import { FileDescription, type DescriptionFlags, type DirDescription } from '../src/fs/descriptor.js';
+import type { OpenRequest } from '../src/fs/resolver.js';
 import type { FileIO } from '../src/fs/types.js';
 
 /**
@@ -24,6 +26,29 @@ export function expectFsError(fn: () => unknown, code: ErrorCode, what?: string)
   }
   assert.equal(caught.errorCode, code, `error code${label}: ${caught.message}`);
   return caught;
+}
+
+/** The FsError code `fn` throws, or undefined if it succeeds; any other exception propagates. */
+export function errorCodeOf(fn: () => unknown): ErrorCode | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof FsError) return e.errorCode;
+    throw e;
+  }
+  return undefined;
+}
+
+/** An open request: read-only, following symlinks, nothing created, with `over` applied. */
+export function req(over: Partial<OpenRequest> = {}): OpenRequest {
+  return { follow: true, create: false, exclusive: false, truncate: false, directory: false, read: true, write: false, ...over };
+}
+
+/** Opens a file below `dir` and takes a reference, as a table slot would; release() closes it. */
+export function openFile(dir: DirDescription, path: string, over: Partial<OpenRequest> = {}, flags: Partial<DescriptionFlags> = {}): FileDescription {
+  const d = dir.open(path, req(over), flags);
+  assert.ok(d instanceof FileDescription, `${path} opened as a file`);
+  return d.retain();
 }
 
 const encoder = new TextEncoder();

@@ -27,10 +27,6 @@ function virtualTree(tree: { readonly [name: string]: FixtureEntry }): VirtualTr
   return out;
 }
 
-const READ_ONLY_IO_BUG =
-  'BUG src/fs/virtual/read-only.ts open(): a read-only open returns the inner FileIO unwrapped, so write()/truncate() on it ' +
-  'change the inner file; the resolver itself calls io.truncate(0) for O_TRUNC without write access (see test/resolver)';
-
 backendContract('VirtualBackend', () => ({ backend: new VirtualBackend(virtualTree(FIXTURE)) }), {
   writable: false,
   symlinks: false,

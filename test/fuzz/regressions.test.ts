@@ -15,11 +15,8 @@ import { OverlayBackend } from '../../src/fs/overlay/overlay-backend.js';
 import type { OpenRequest } from '../../src/fs/resolver.js';
 import type { Backend } from '../../src/fs/types.js';
 import { HostBackend } from '../../src/node/host-backend.js';
-import { dec, enc, expectFsError } from '../helpers.js';
+import { dec, enc, expectFsError, req } from '../helpers.js';
 
-function req(over: Partial<OpenRequest> = {}): OpenRequest {
-  return { follow: true, create: false, exclusive: false, truncate: false, directory: false, read: true, write: false, ...over };
-}
 
 function rootOf(backend: Backend<any>): DirDescription {
   const ns = new Namespace();

@@ -32,7 +32,6 @@ export interface Rule {
 
 const WARDEN: ReadonlySet<TargetName> = new Set(['host', 'memory', 'overlay', 'ohost']);
 const err = (o: Outcome): string | undefined => ('err' in o ? o.err : undefined);
-const isOk = (o: Outcome): boolean => 'ok' in o;
 /** Linux says `want`, a Warden target says `got`. */
 const wardenVsLinux = (c: RuleContext): boolean => c.oracle === 'linux' && WARDEN.has(c.target);
 const none = (): TargetName[] => [];

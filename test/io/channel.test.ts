@@ -2,21 +2,13 @@
 // to a guest in a worker, which then talks to this thread in both directions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChannelEnd, FsError, Wasi, createChannel } from '../../src/index.js';
+import { ChannelEnd, Wasi, createChannel } from '../../src/index.js';
 import { runInWorker } from '../../src/node/index.js';
 import { repoPath } from '../paths.js';
+import { errorCodeOf } from '../helpers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FsError) return e.errorCode;
-    throw e;
-  }
-  return undefined;
-};
 
 /** Reads exactly `n` bytes (blocking). */
 function readN(end: ChannelEnd, n: number): string {
@@ -54,16 +46,16 @@ test('nonblocking ends: would-block when empty or full; closing an end is end of
   b.retain();
   a.nonblocking = true;
   b.nonblocking = true;
-  assert.equal(code(() => a.read(new Uint8Array(1))), 'would-block');
+  assert.equal(errorCodeOf(() => a.read(new Uint8Array(1))), 'would-block');
   assert.equal(a.write(enc('abcdef')), 4, 'partial write when the pipe fills');
   assert.equal(a.writeReady(), false);
-  assert.equal(code(() => a.write(enc('x'))), 'would-block');
+  assert.equal(errorCodeOf(() => a.write(enc('x'))), 'would-block');
   assert.equal(b.hungUp(), false);
   a.release();
   assert.equal(b.hungUp(), true, 'the peer sees the hangup');
   assert.equal(readN(b, 4), 'abcd', 'what was written before the close is still read');
   assert.equal(b.read(new Uint8Array(4)), 0, 'then end of stream');
-  assert.equal(code(() => b.write(enc('x'))), 'pipe', 'writing to a closed peer is EPIPE');
+  assert.equal(errorCodeOf(() => b.write(enc('x'))), 'pipe', 'writing to a closed peer is EPIPE');
   b.release();
 });
 

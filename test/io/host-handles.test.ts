@@ -3,21 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BytesSource, CaptureSink, FsError, Namespace, Rights, Wasi, createPipe } from '../../src/index.js';
+import { BytesSource, CaptureSink, Namespace, Rights, Wasi, createPipe } from '../../src/index.js';
 import { repoPath } from '../paths.js';
+import { errorCodeOf } from '../helpers.js';
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const hello = readFileSync(repoPath('examples/hello/hello.wasm'));
 const readOnce = readFileSync(repoPath('test/io/read-once.wasm'));
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FsError) return e.errorCode;
-    throw e;
-  }
-  return undefined;
-};
 
 test('place puts a handle at a chosen fd and fails with busy if taken; add takes the lowest free from 3', () => {
   const wasi = new Wasi();
@@ -26,11 +18,11 @@ test('place puts a handle at a chosen fd and fails with busy if taken; add takes
   assert.equal(wasi.get(7), a);
   assert.equal(a.refCount, 1);
   const b = new BytesSource('b');
-  assert.equal(codeOf(() => wasi.place(7, b)), 'busy');
+  assert.equal(errorCodeOf(() => wasi.place(7, b)), 'busy');
   assert.equal(b.refCount, 0, 'nothing retained on failure');
   assert.equal(wasi.add(b), 3);
   assert.equal(wasi.add(new BytesSource('c')), 4);
-  assert.equal(codeOf(() => wasi.get(5)), 'bad-descriptor');
+  assert.equal(errorCodeOf(() => wasi.get(5)), 'bad-descriptor');
   wasi.close();
   assert.equal(a.disposed, true);
 });
@@ -81,7 +73,7 @@ test('take moves a handle out without closing it; the caller owns the reference'
   assert.equal(taken, src);
   assert.equal(src.disposed, false);
   assert.equal(src.refCount, 2, 'the duplicate and the caller');
-  assert.equal(codeOf(() => wasi.get(fd)), 'bad-descriptor');
+  assert.equal(errorCodeOf(() => wasi.get(fd)), 'bad-descriptor');
   other.place(5, taken);
   taken.release(); // hand the caller's reference over
   assert.equal(src.refCount, 2);
@@ -134,7 +126,7 @@ test('two instances share one pipe writer: the reader sees end of stream only wh
   a.place(1, writer);
   b.take(1).release();
   assert.equal(a.share(1, b, 1), 1);
-  assert.equal(codeOf(() => a.share(1, b, 1)), 'busy', 'the target fd must be free');
+  assert.equal(errorCodeOf(() => a.share(1, b, 1)), 'busy', 'the target fd must be free');
   await a.run(hello);
   assert.equal(reader.hungUp(), false, 'b still holds the writer');
   await b.run(hello);

@@ -1,20 +1,13 @@
 // Worker side of the describeHandle/adoptHandle test: adopts two served directories (of one
 // namespace, described separately) and a host directory, and reports what each operation gave.
 import { parentPort, workerData } from 'node:worker_threads';
-import { FsError, type DirDescription, type FileDescription } from '../../src/index.js';
+import type { DirDescription, FileDescription } from '../../src/index.js';
+import { errorCodeOf, req } from '../helpers.js';
 import { adoptHandle, type HandleDescriptor } from '../../src/node/index.js';
 
 const [a, b, h] = (workerData as HandleDescriptor[]).map((d) => adoptHandle(d).retain() as DirDescription);
-const outcome = (f: () => unknown): string => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof FsError) return e.errorCode;
-    throw e;
-  }
-};
-const read = { follow: true, create: false, exclusive: false, truncate: false, directory: false, read: true, write: false };
+const outcome = (f: () => unknown): string => errorCodeOf(f) ?? 'ok';
+const read = req();
 const report: Record<string, string> = {
   renameWithin: outcome(() => a!.rename('one.txt', a!, 'uno.txt')),
   // Two describeHandle calls are two connections: like two mounts, a rename between them is EXDEV.

@@ -17,20 +17,12 @@ import { ReadOnlyBackend } from '../../src/fs/virtual/read-only.js';
 import { VirtualBackend, callbackFile } from '../../src/fs/virtual/virtual-backend.js';
 import { HostBackend } from '../../src/node/host-backend.js';
 import type { Backend } from '../../src/fs/types.js';
-import { dec, enc, expectFsError } from '../helpers.js';
+import { dec, enc, expectFsError, req, openFile } from '../helpers.js';
 import { applyChanges, dumpTree, plainChanges } from './trees.js';
 
 // ---------------------------------------------------------------------------- helpers
 
-function req(over: Partial<OpenRequest> = {}): OpenRequest {
-  return { follow: true, create: false, exclusive: false, truncate: false, directory: false, read: true, write: false, ...over };
-}
 
-function openFile(dir: DirDescription, path: string, over: Partial<OpenRequest> = {}, flags: Partial<DescriptionFlags> = {}): FileDescription {
-  const d = dir.open(path, req(over), flags);
-  assert.ok(d instanceof FileDescription, `${path} opened as a file`);
-  return d.retain();
-}
 
 function openDir(dir: DirDescription, path: string): DirDescription {
   const d = dir.open(path, req({ directory: true }));

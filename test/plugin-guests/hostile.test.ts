@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Trap } from '../../src/errors.js';
 import { definePlugin, instantiateSync } from '../../src/plugin/index.js';
-import { parseWit } from '../../src/wit/parse.js';
 import { camelCase } from '../../src/wit/names.js';
 import { repoPath } from '../paths.js';
-import { cases as spec, dir, hostileWit as wit, hostileIface as iface, type Case } from './cases.js';
+import { cases as spec, dir, hostileWit as wit, hostileIface as iface } from './cases.js';
 
 const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`w${i}`, i === 0]));
 

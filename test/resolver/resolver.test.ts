@@ -4,25 +4,16 @@
 // and readdir cookies.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DirDescription, FileDescription, type DescriptionFlags } from '../../src/fs/descriptor.js';
+import { DirDescription, FileDescription } from '../../src/fs/descriptor.js';
 import { MemoryBackend } from '../../src/fs/memory/memory-backend.js';
 import { Namespace } from '../../src/fs/namespace.js';
 import type { OpenRequest } from '../../src/fs/resolver.js';
 import type { Stat } from '../../src/fs/types.js';
-import { dec, enc, expectFsError } from '../helpers.js';
+import { dec, enc, expectFsError, req, openFile } from '../helpers.js';
 
 // ---------------------------------------------------------------------------- helpers
 
-function req(over: Partial<OpenRequest> = {}): OpenRequest {
-  return { follow: true, create: false, exclusive: false, truncate: false, directory: false, read: true, write: false, ...over };
-}
 
-/** Opens a file below `dir` and takes a reference, as a table slot would; release() closes it. */
-function openFile(dir: DirDescription, path: string, over: Partial<OpenRequest> = {}, flags: Partial<DescriptionFlags> = {}): FileDescription {
-  const d = dir.open(path, req(over), flags);
-  assert.ok(d instanceof FileDescription, `${path} opened as a file`);
-  return d.retain();
-}
 
 function openDir(dir: DirDescription, path: string, over: Partial<OpenRequest> = {}): DirDescription {
   const d = dir.open(path, req(over));
