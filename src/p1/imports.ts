@@ -79,6 +79,16 @@ function toErrno(name: string, e: unknown): number {
   throw new Trap(`host error in ${name}: ${message}`, { cause: e });
 }
 
+/** {@link toErrno}, telling `trace` first when the call ends the guest (an exit or a trap) instead. */
+function toErrnoTraced(name: string, a: unknown[], e: unknown, trace: Tracer | undefined): number {
+  try {
+    return toErrno(name, e);
+  } catch (end) {
+    trace?.(name, a as (number | bigint)[], end instanceof ProcExit ? { exit: end.exitCode } : { trap: end as Error });
+    throw end;
+  }
+}
+
 type Call = (ctx: P1Context, ...a: unknown[]) => number;
 type Wrapped = (...a: never[]) => number;
 
@@ -120,12 +130,7 @@ export function createImports(ctx: P1Context, trace?: Tracer): Record<string, (.
         try {
           errno = call(ctx, ...a);
         } catch (e) {
-          try {
-            errno = toErrno(name, e);
-          } catch (end) {
-            trace(name, shown, end instanceof ProcExit ? { exit: end.exitCode } : { trap: end as Error });
-            throw end;
-          }
+          errno = toErrnoTraced(name, a, e, trace);
         }
         trace(name, shown, { errno });
         return errno;
@@ -157,16 +162,7 @@ export function createAsyncImports(ctx: P1Context, trace?: Tracer): { imports: R
     trace?.(name, a as (number | bigint)[], { errno });
     return errno;
   };
-  const settle = (name: string, a: unknown[], e: unknown): number => {
-    let errno: number;
-    try {
-      errno = toErrno(name, e);
-    } catch (end) {
-      trace?.(name, a as (number | bigint)[], end instanceof ProcExit ? { exit: end.exitCode } : { trap: end as Error });
-      throw end;
-    }
-    return report(name, a, errno);
-  };
+  const settle = (name: string, a: unknown[], e: unknown): number => report(name, a, toErrnoTraced(name, a, e, trace));
   for (const name of BLOCKING_SYSCALLS) {
     if (name === 'poll_oneoff') {
       imports[name] = ((...a: unknown[]) =>
