@@ -153,11 +153,6 @@ export class FileDescription extends Resource {
     return this.#shared.buffer;
   }
 
-  /** True once other threads may hold this description too. */
-  get threadShared(): boolean {
-    return this.#shared !== undefined;
-  }
-
   /** The byte offset the next read or write uses (unless `append`). */
   get position(): bigint {
     const s = this.#shared;

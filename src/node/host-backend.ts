@@ -74,15 +74,24 @@ function seconds(atime: TimeChange, mtime: TimeChange, current: fs.BigIntStats):
   return [pick(atime, current.atimeNs), pick(mtime, current.mtimeNs)];
 }
 
-const keyOf = (st: fs.BigIntStats | fs.Stats): string => `${st.dev}:${st.ino}`;
+/** @internal The identity of a host file: device and inode. */
+export const keyOf = (st: fs.BigIntStats | fs.Stats): string => `${st.dev}:${st.ino}`;
 
-/** True where `/proc/self/fd/N/name` resolves `name` inside the directory open as fd N (Linux). */
-function hasProcFd(): boolean {
-  try {
-    return fs.statSync('/proc/self/fd').isDirectory() && fs.readlinkSync('/proc/self/fd/0') !== '';
-  } catch {
-    return false;
+let procFd: boolean | undefined;
+
+/**
+ * @internal True where `/proc/self/fd/N/name` resolves `name` inside the directory open as fd N,
+ * and opening `/proc/self/fd/N` opens again what N designates (Linux). Asked once per process.
+ */
+export function hasProcFd(): boolean {
+  if (procFd === undefined) {
+    try {
+      procFd = fs.statSync('/proc/self/fd').isDirectory() && fs.readlinkSync('/proc/self/fd/0') !== '';
+    } catch {
+      procFd = false;
+    }
   }
+  return procFd;
 }
 
 /** Closes the descriptors of a HostBackend dropped without close(). */

@@ -22,7 +22,7 @@ import type { AnyBackend, Stat, TimeChange } from '../fs/types.js';
 import { ReadOnlyBackend, readOnlyIO } from '../fs/virtual/read-only.js';
 import { adoptStream, describeStream, isSharedStream, type SharedStream, type StreamDescriptor } from '../io/transfer.js';
 import type { Resource } from '../table/resource.js';
-import { HostBackend, HostFileIO, type HostNode } from './host-backend.js';
+import { HostBackend, HostFileIO, hasProcFd, keyOf, type HostNode } from './host-backend.js';
 import { PortListener, TcpListener, type ListenerShared } from './net.js';
 import * as fs from 'node:fs';
 
@@ -157,16 +157,6 @@ interface HostOpen {
   readonly done: MessagePort;
 }
 
-/** True where /proc/self/fd/N opens again what descriptor N designates (Linux). */
-const procFd = ((): boolean => {
-  try {
-    return fs.readlinkSync('/proc/self/fd/0') !== '';
-  } catch {
-    return false;
-  }
-})();
-
-const keyOf = (st: fs.Stats): string => `${st.dev}:${st.ino}`;
 
 /**
  * Keeps `r` (and so its host descriptor `fd`) open until the receiver has opened its own, and
@@ -201,7 +191,7 @@ function reopen(from: HostOpen, flags: number): number {
 
 /** The host file beneath a description's I/O, if there is one (through a read-only view). */
 function hostFileOf(file: FileDescription): { io: HostFileIO; readOnly: boolean } | undefined {
-  if (!procFd) return undefined;
+  if (!hasProcFd()) return undefined;
   if (file.io instanceof HostFileIO) return { io: file.io, readOnly: false };
   if (file.io.unwrapped instanceof HostFileIO) return { io: file.io.unwrapped, readOnly: true };
   return undefined;
@@ -210,7 +200,7 @@ function hostFileOf(file: FileDescription): { io: HostFileIO; readOnly: boolean 
 /** The host backend a location is in, if any (through a read-only mount). */
 function hostMountOf(mount: Mount): { backend: HostBackend; readOnly: boolean } | undefined {
   // A directory with other mounts below it is served instead, so that the receiver sees them too.
-  if (!procFd || mount.children.size > 0) return undefined;
+  if (!hasProcFd() || mount.children.size > 0) return undefined;
   const b: AnyBackend = mount.backend;
   if (b instanceof HostBackend && b.fdRelative) return { backend: b, readOnly: false };
   if (b instanceof ReadOnlyBackend && b.inner instanceof HostBackend && b.inner.fdRelative) return { backend: b.inner, readOnly: true };
